@@ -1,0 +1,7 @@
+#pragma once
+
+#include "esa-core-error.h"
+#include "esa-date.h"
+#include "esa-identifiers.h"
+#include "esa-money.h"
+#include "esa-uuid.h"
