@@ -64,14 +64,23 @@ char       *esa_uid_compose            (const char  *body8);
 /* @country "IT"/"CH", @bban: the national part (for IT without the CIN: ABI 5 + CAB 5 + account 12). */
 char       *esa_iban_compose           (const char  *country,
                                         const char  *bban);
-/* @aux: 0..3; @code: 2 digits (segregation or application code); @base: 13 digits. */
+/* @aux: 0..3; @code: 2 digits (segregation or application code); @base: 13 digits.
+ * The check digits are (aux + code + base) mod 93, also for aux 1 and 2, where the
+ * code is just the start of the IUV. */
 char       *esa_pagopa_notice_compose  (guint        aux,
                                         const char  *code,
                                         const char  *base);
 /* @digits26: the first 26 digits; returns the 27-digit reference. */
 char       *esa_qr_reference_compose   (const char  *digits26);
 
-/* The IUV inside a notice number (the digits after the aux digit and code). */
+/* The IUV inside a notice number, as payment flows report it: the 15 digits
+ * after the aux digit and the application code for aux digit 0, the 17 digits
+ * after the aux digit otherwise (with aux digit 3 the segregation code is part
+ * of the IUV). Returns: (transfer full) */
 char       *esa_pagopa_notice_iuv      (const char  *notice18);
+
+/* TRUE for a Swiss or Liechtenstein QR-IBAN (institution id, characters 5–9,
+ * from 30000 to 31999): the only accounts that take a QR reference (QRR). */
+gboolean    esa_iban_is_qr_iban        (const char  *normalized);
 
 G_END_DECLS

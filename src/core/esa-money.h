@@ -32,7 +32,9 @@ char    *esa_money_to_decimal  (gint64       minor);
  * @currency: "EUR" or "CHF" (others are shown with their code)
  *
  * Returns: (transfer full): the amount for people, with the grouping of the
- *   currency's home convention: "€ 1.455,93" for EUR, "CHF 1’455.93" for CHF.
+ *   currency's home convention: "€ 1.455,93" for EUR, "CHF 1’455.93" for CHF
+ *   (U+2019 groups thousands), "XYZ 1,455.93" for any other code. A negative
+ *   amount starts with a minus: "-€ 1.455,93". Two decimals for every currency.
  */
 char    *esa_money_format      (gint64       minor,
                                 const char  *currency);
@@ -44,8 +46,13 @@ char    *esa_money_format      (gint64       minor,
 char    *esa_money_format_plain (gint64      minor,
                                  const char *currency);
 
-/* Overflow-checked arithmetic: FALSE when the result would not fit. */
+/* Overflow-checked arithmetic: FALSE when the result would not fit (and
+ * @out is left alone). */
 gboolean esa_money_add         (gint64       a,
+                                gint64       b,
+                                gint64      *out);
+/* @a - @b */
+gboolean esa_money_sub         (gint64       a,
                                 gint64       b,
                                 gint64      *out);
 

@@ -1,0 +1,3 @@
+#include "esa-exchange-error.h"
+
+G_DEFINE_QUARK (esa-exchange-error-quark, esa_exchange_error)
