@@ -13,6 +13,10 @@ typedef struct
 {
   guint   debtors;        /* default 5000 */
   guint64 seed;           /* default 1 */
+  /* The reference date "YYYY-MM-DD" every generated date is placed before;
+   * NULL means the current date. Same seed, size and date give the same
+   * database content. */
+  const char *today;
   /* Called now and then with the share done (0..1); may be NULL. */
   void  (*progress) (double fraction, gpointer user_data);
   gpointer progress_data;

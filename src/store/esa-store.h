@@ -43,6 +43,7 @@ EsaStore   *esa_store_open            (const char  *path,
 /* An in-memory database with the current schema (tests). */
 EsaStore   *esa_store_open_memory     (GError     **error);
 
+/* The database file; NULL for an in-memory store. */
 const char *esa_store_get_path        (EsaStore    *self);
 /* The schema version the file is at (PRAGMA user_version). */
 gint        esa_store_get_schema_version (EsaStore *self);
@@ -92,6 +93,11 @@ EsaDossier *esa_store_load_dossier    (EsaStore    *self,
  * Every word must match. Small match sets come ranked (exact identifier
  * first, then name order); large ones come in name order as far as cheaply
  * known, so that the first page is immediate whatever the prefix.
+ *
+ * Numbers of four digits or more match whole tokens ("20121", "000123");
+ * a text of digits alone (spaces, dots and dashes allowed, as printed:
+ * "3007 1570 0000", "756.9217") also finds every tax id and payment
+ * reference that starts with those digits.
  *
  * Returns: (transfer container) (element-type EsaSearchHit): hits, empty for
  *   blank @text
@@ -147,6 +153,30 @@ gboolean    esa_store_move_debtor     (EsaStore          *self,
                                        const char        *debtor_id,
                                        const EsaAddress  *address,
                                        GError           **error);
+
+/**
+ * esa_store_add_notification:
+ * @method: "post", "pec", "messenger" or "counter"
+ * @state: "pending", "sent", "delivered" or "failed"
+ * @on_date: (nullable): the date of sending, delivery or failure (by @state);
+ *   required unless pending
+ * @failure_reason: (nullable): required when failed
+ *
+ * Records one more delivery attempt of an act (attempt = previous + 1); the
+ * act's notification state is that of its latest attempt.
+ *
+ * Returns: (transfer full): the new notification's id, or NULL with @error set
+ */
+char       *esa_store_add_notification (EsaStore    *self,
+                                        const char  *act_id,
+                                        const char  *method,
+                                        const char  *state,
+                                        const char  *on_date,
+                                        const char  *failure_reason,
+                                        GError     **error);
+/* Records a document whose file is stored by its SHA-256 (lower-case hex)
+ * beside the database; created_at defaults to now. */
+char       *esa_store_add_document    (EsaStore *self, const EsaDocument *document, GError **error);
 
 /* Pending outbox operations (not yet acknowledged by a server). */
 gint64      esa_store_count_pending_ops (EsaStore *self, GError **error);

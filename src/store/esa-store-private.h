@@ -1,0 +1,169 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "esa-store.h"
+
+G_BEGIN_DECLS
+
+/* Private to src/store: the raw connection and the pieces of the write path,
+ * for the demo generator's bulk loading and for the store's own files. */
+
+sqlite3  *_esa_store_get_db          (EsaStore    *self);
+
+/* Transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK); nesting is an error.
+ * Public write calls (esa_store_add_debtor() …) made while such a
+ * transaction is open join it as a savepoint: a failing call undoes only its
+ * own changes, and nothing is durable before _esa_store_commit(). */
+gboolean  _esa_store_begin           (EsaStore    *self,
+                                      GError     **error);
+gboolean  _esa_store_commit          (EsaStore    *self,
+                                      GError     **error);
+void      _esa_store_rollback        (EsaStore    *self);
+
+/* Sets @error from the connection's last SQLite error, prefixed by @what. */
+void      _esa_store_set_sqlite_error (EsaStore    *self,
+                                       GError     **error,
+                                       const char  *what);
+
+/**
+ * _esa_store_audit_append:
+ * @at: (nullable): ISO 8601 UTC timestamp; NULL for now
+ * @user_id: (nullable): acting user; NULL for the system
+ *
+ * Appends one entry to the hash chain. Must be called inside a transaction.
+ */
+gboolean  _esa_store_audit_append    (EsaStore    *self,
+                                      const char  *at,
+                                      const char  *user_id,
+                                      const char  *action,
+                                      const char  *entity,
+                                      const char  *entity_id,
+                                      const char  *debtor_id,
+                                      const char  *summary,
+                                      GError     **error);
+
+/* Rebuilds the full-text document of one debtor (names, ids, addresses, act
+ * numbers, payment references), inside the caller's transaction. */
+gboolean  _esa_store_search_index_debtor (EsaStore    *self,
+                                          const char  *debtor_id,
+                                          GError     **error);
+/* Rebuilds the whole full-text index from the tables (bulk loads). */
+gboolean  _esa_store_search_rebuild  (EsaStore    *self,
+                                      GError     **error);
+
+/* ---- added for the store's own files (and useful to bulk loaders) ------- */
+
+/* The application id Esattore writes into every database (PRAGMA
+ * application_id): "ESAT". */
+#define ESA_STORE_APPLICATION_ID 0x45534154
+
+/**
+ * _esa_store_prepare:
+ * @sql: one statement; it is also the cache key
+ *
+ * Returns a statement prepared once per store (SQLITE_PREPARE_PERSISTENT)
+ * and kept until the store is finalized. Hold it in a
+ * g_autoptr(EsaStoreStmt), which resets it and clears its bindings when it
+ * goes out of scope, so that no statement keeps a read transaction open.
+ * A statement must not be used again while a previous use is still stepping.
+ *
+ * Returns: (transfer none): the statement, or NULL with @error set
+ */
+typedef sqlite3_stmt EsaStoreStmt;
+EsaStoreStmt *_esa_store_prepare     (EsaStore    *self,
+                                      const char  *sql,
+                                      GError     **error);
+void      _esa_store_stmt_release    (EsaStoreStmt *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsaStoreStmt, _esa_store_stmt_release)
+
+/* Runs one or more statements without results (sqlite3_exec). */
+gboolean  _esa_store_exec            (EsaStore    *self,
+                                      const char  *sql,
+                                      GError     **error);
+
+/* Steps @stmt once more: TRUE with *out_row set for a row, TRUE with *out_row
+ * FALSE at the end, FALSE with @error set on failure. */
+gboolean  _esa_store_step            (EsaStore     *self,
+                                      EsaStoreStmt *stmt,
+                                      gboolean     *out_row,
+                                      GError      **error);
+/* Steps a statement that returns no rows (INSERT, UPDATE, DELETE). */
+gboolean  _esa_store_step_done       (EsaStore     *self,
+                                      EsaStoreStmt *stmt,
+                                      GError      **error);
+
+/* A column as a new string, NULL for SQL NULL. */
+static inline char *
+_esa_stmt_dup_text (EsaStoreStmt *stmt,
+                    int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+/* Binds @text (NULL binds SQL NULL); SQLite copies it. */
+static inline void
+_esa_stmt_bind_text (EsaStoreStmt *stmt,
+                     int           index,
+                     const char   *text)
+{
+  sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+/* The write scope of one public write call: a transaction of its own
+ * (BEGIN IMMEDIATE), or a savepoint inside the caller's _esa_store_begin().
+ * _esa_store_write_end() commits (or releases) when @ok, and rolls back
+ * otherwise; it returns @ok and FALSE with @error set when committing fails. */
+gboolean  _esa_store_write_begin     (EsaStore    *self,
+                                      GError     **error);
+gboolean  _esa_store_write_end       (EsaStore    *self,
+                                      gboolean     ok,
+                                      GError     **error);
+
+/* A consistent snapshot for several reads: a read transaction, or nothing
+ * inside an open one. */
+gboolean  _esa_store_read_begin      (EsaStore    *self,
+                                      GError     **error);
+void      _esa_store_read_end        (EsaStore    *self);
+
+/**
+ * _esa_store_outbox_append:
+ * @kind: "field", "event" or "command" (DESIGN.md "Sync")
+ * @entity: the entity name used in the audit journal ("debtor", "position" …)
+ * @payload: (transfer none): a JSON object
+ * @base_version: the row's version before the change; 0 for a new row
+ *
+ * Appends one operation with a new op id, the next hybrid logical clock
+ * stamp and the current schema version, inside the caller's transaction.
+ */
+gboolean  _esa_store_outbox_append   (EsaStore    *self,
+                                      const char  *kind,
+                                      const char  *entity,
+                                      const char  *entity_id,
+                                      JsonNode    *payload,
+                                      gint64       base_version,
+                                      GError     **error);
+
+/**
+ * _esa_store_row_to_json:
+ * @table: a table name from the schema
+ *
+ * Reads the row of @table with @id and returns it as a JSON object, one
+ * member per column (the full-row payload of a creation).
+ *
+ * Returns: (transfer full): the object, or NULL with @error set
+ */
+JsonNode *_esa_store_row_to_json     (EsaStore    *self,
+                                      const char  *table,
+                                      const char  *id,
+                                      GError     **error);
+
+/* Now as an ISO 8601 UTC timestamp "2026-11-23T08:40:00Z". (transfer full) */
+char     *_esa_store_now_iso         (void);
+
+/* The SQL text of migration step @version (1 … current schema version), as
+ * embedded in the library, for the migration tests. (transfer full) */
+GBytes   *_esa_store_get_migration   (gint         version);
+
+G_END_DECLS
