@@ -1,0 +1,127 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "esa-core.h"
+#include "esa-store.h"
+
+G_BEGIN_DECLS
+
+/* What the process returns: scripts tell a mistake in what they asked for
+ * (fix the arguments) from a failure of the machine or the file (retry, call
+ * someone). */
+typedef enum
+{
+  ESA_CLI_EXIT_OK = 0,
+  ESA_CLI_EXIT_INVALID = 1,
+  ESA_CLI_EXIT_FAILURE = 2,
+} EsaCliExit;
+
+/* State shared by every command: the database named before the command and,
+ * if given again, after it. */
+typedef struct
+{
+  const char *command;     /* the command's name as typed */
+  gboolean    uses_db;     /* whether the command works on a database */
+  char       *global_db;   /* --db before the command */
+  char       *command_db;  /* --db among the command's own options */
+} EsaCliContext;
+
+typedef int (*EsaCliCommandFunc) (EsaCliContext *cli,
+                                  int            argc,
+                                  char         **argv);
+
+/* The commands, one function each; @argv[0] is the command's name. */
+int  esa_cli_check_id     (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_init         (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_demo         (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_audit        (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_bodies       (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_users        (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_stats        (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_search       (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_dossier      (EsaCliContext *cli, int argc, char **argv);
+
+/* The database the command works on, NULL when none was given. */
+const char *esa_cli_get_db_path (EsaCliContext *cli);
+
+/**
+ * esa_cli_parse_options:
+ * @parameter_string: the positional arguments for the usage line ("TEXT")
+ * @summary: (nullable): a translated sentence shown under the usage line
+ * @entries: (nullable): the command's options; --db is added to them
+ * @n_args_min: fewest positional arguments accepted
+ * @n_args_max: most positional arguments accepted, -1 for no limit
+ * @out_status: (out): the exit status when FALSE is returned
+ *
+ * Parses the command's options out of @argc/@argv (leaving the command's
+ * name and its positional arguments), prints the reason and a hint on
+ * stderr when they are wrong.
+ */
+gboolean    esa_cli_parse_options (EsaCliContext       *cli,
+                                   const char          *parameter_string,
+                                   const char          *summary,
+                                   const GOptionEntry  *entries,
+                                   int                  n_args_min,
+                                   int                  n_args_max,
+                                   int                 *argc,
+                                   char              ***argv,
+                                   int                 *out_status);
+
+/**
+ * esa_cli_open_store:
+ * @create: TRUE when a missing file may be created (init, demo)
+ * @out_status: (out): the exit status when NULL is returned
+ *
+ * Opens the database named by --db, reporting on stderr why it cannot be
+ * used: --db missing (invalid input) or a file that is not an Esattore
+ * database (failure; the file is left as it was).
+ *
+ * Returns: (transfer full) (nullable): the store
+ */
+EsaStore   *esa_cli_open_store    (EsaCliContext *cli,
+                                   gboolean       create,
+                                   int           *out_status);
+
+/* Prints @error on stderr (naming the database when the error is about it)
+ * and returns the exit status that fits it. */
+int         esa_cli_report_error  (EsaCliContext *cli,
+                                   const GError  *error);
+
+/* Prints a formatted message on stderr after the program's name. */
+void        esa_cli_printerr      (const char    *format,
+                                   ...) G_GNUC_PRINTF (1, 2);
+
+/* Writes @root as pretty-printed JSON on stdout (UTF-8 whatever the locale). */
+int         esa_cli_print_json    (JsonNode      *root);
+
+/* Adds a string member, or null when @value is NULL. */
+void        esa_cli_json_add_string (JsonBuilder *builder,
+                                     const char  *name,
+                                     const char  *value);
+void        esa_cli_json_add_int    (JsonBuilder *builder,
+                                     const char  *name,
+                                     gint64       value);
+
+/* Aligned text tables for people. */
+typedef struct _EsaCliTable EsaCliTable;
+
+/* @first_header…: the column titles, NULL-terminated. */
+EsaCliTable *esa_cli_table_new      (const char  *first_header,
+                                     ...) G_GNUC_NULL_TERMINATED;
+/* A table of @n_columns without a title row, for "label  value" blocks. */
+EsaCliTable *esa_cli_table_new_plain (guint       n_columns);
+/* Aligns a column to the right, for numbers and amounts. */
+void         esa_cli_table_align_right (EsaCliTable *table,
+                                        guint        column);
+/* Exactly one value per column; NULL shows as empty. */
+void         esa_cli_table_add_row  (EsaCliTable *table,
+                                     const char  *first_value,
+                                     ...);
+void         esa_cli_table_print    (EsaCliTable *table,
+                                     guint        indent);
+void         esa_cli_table_free     (EsaCliTable *table);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsaCliTable, esa_cli_table_free)
+
+G_END_DECLS
