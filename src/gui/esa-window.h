@@ -1,0 +1,58 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "esa-store.h"
+
+G_BEGIN_DECLS
+
+#define ESA_TYPE_WINDOW (esa_window_get_type ())
+G_DECLARE_FINAL_TYPE (EsaWindow, esa_window, ESA, WINDOW, AdwApplicationWindow)
+
+/* @application: (nullable): the application; without one (tests) nothing is
+ * remembered in GSettings. */
+EsaWindow *esa_window_new              (GtkApplication *application);
+
+/**
+ * esa_window_open_database:
+ * @path: (nullable): the database file, or NULL for the demo database, which
+ *   is generated in a worker thread on first use while the window shows its
+ *   progress
+ * @remember: whether to open this database again at the next start
+ *
+ * Replaces the open database (and closes its dossiers). A file that cannot
+ * be opened leaves the window in its error state, which offers to open
+ * another one.
+ */
+void       esa_window_open_database    (EsaWindow      *self,
+                                        const char     *path,
+                                        gboolean        remember);
+/* (nullable): the open store, NULL while loading or after an error. */
+EsaStore  *esa_window_get_store        (EsaWindow      *self);
+
+/* Types @text into the search entry and searches at once. Before the
+ * database is open, the search runs as soon as it is. */
+void       esa_window_search           (EsaWindow      *self,
+                                        const char     *text);
+
+/**
+ * esa_window_open_dossier:
+ * Opens the debtor's dossier in a new tab, or selects its tab when it is
+ * open already. Before the database is open, the dossier opens as soon as it
+ * is. Returns FALSE with ESA_STORE_ERROR_NOT_FOUND for an unknown debtor.
+ */
+gboolean   esa_window_open_dossier     (EsaWindow      *self,
+                                        const char     *debtor_id,
+                                        GError        **error);
+
+/* Shows the window at exactly this size and does not remember its size
+ * (screenshots). */
+void       esa_window_set_fixed_size   (EsaWindow      *self,
+                                        int             width,
+                                        int             height);
+
+/* TRUE while the window is still getting to a state worth looking at: the
+ * database loading, a search under way or pending, a dossier loading. */
+gboolean   esa_window_get_busy         (EsaWindow      *self);
+
+G_END_DECLS
