@@ -152,8 +152,20 @@ shortcuts_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  /* The Mallard pages of help/ are installed for Yelp under this name. */
+  gtk_show_uri (window, "help:esattore", GDK_CURRENT_TIME);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action, NULL, NULL, NULL },
+  { "help", help_action, NULL, NULL, NULL },
   { "about", about_action, NULL, NULL, NULL },
   { "shortcuts", shortcuts_action, NULL, NULL, NULL },
   { "color-scheme", NULL, "s", "'default'", color_scheme_change_state },
@@ -402,6 +414,7 @@ esa_application_startup (GApplication *app)
 {
   EsaApplication *self = ESA_APPLICATION (app);
   static const char *quit_accels[] = { "<Primary>q", NULL };
+  static const char *help_accels[] = { "F1", NULL };
   static const char *shortcuts_accels[] = { "<Primary>question", "<Primary>slash", NULL };
   static const char *no_accels[] = { NULL };
   g_autofree char *scheme = NULL;
@@ -411,6 +424,7 @@ esa_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.help", help_accels);
   /* GTK gives these keys to win.show-help-overlay; app.shortcuts shows the
    * same window and is the one the menu names. */
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
