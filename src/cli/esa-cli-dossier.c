@@ -47,6 +47,17 @@ describe_state (const StateLabel *labels,
   return id;
 }
 
+static void
+add_hit_json (JsonBuilder   *builder,
+              gconstpointer  row)
+{
+  const EsaSearchHit *hit = row;
+
+  esa_cli_json_add_string (builder, "id", hit->debtor_id);
+  esa_cli_json_add_string (builder, "name", hit->name);
+  esa_cli_json_add_string (builder, "tax_id", hit->tax_id);
+}
+
 int
 esa_cli_search (EsaCliContext *cli,
                 int            argc,
@@ -100,26 +111,7 @@ esa_cli_search (EsaCliContext *cli,
     return esa_cli_report_error (cli, error);
 
   if (json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_array (builder);
-      for (i = 0; i < hits->len; i++)
-        {
-          const EsaSearchHit *hit = g_ptr_array_index (hits, i);
-
-          json_builder_begin_object (builder);
-          esa_cli_json_add_string (builder, "id", hit->debtor_id);
-          esa_cli_json_add_string (builder, "name", hit->name);
-          esa_cli_json_add_string (builder, "tax_id", hit->tax_id);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-
-      return esa_cli_print_json (root);
-    }
+    return esa_cli_print_json_rows (hits, add_hit_json);
 
   if (hits->len == 0)
     {

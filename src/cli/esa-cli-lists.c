@@ -10,6 +10,18 @@ format_count (gint64 count)
   return g_strdup_printf ("%" G_GINT64_FORMAT, count);
 }
 
+static void
+add_body_json (JsonBuilder   *builder,
+               gconstpointer  row)
+{
+  const EsaBody *body = row;
+
+  esa_cli_json_add_string (builder, "id", body->id);
+  esa_cli_json_add_string (builder, "name", body->name);
+  esa_cli_json_add_string (builder, "country", body->country);
+  esa_cli_json_add_string (builder, "currency", body->currency);
+}
+
 int
 esa_cli_bodies (EsaCliContext *cli,
                 int            argc,
@@ -39,27 +51,7 @@ esa_cli_bodies (EsaCliContext *cli,
     return esa_cli_report_error (cli, error);
 
   if (json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_array (builder);
-      for (i = 0; i < bodies->len; i++)
-        {
-          const EsaBody *body = g_ptr_array_index (bodies, i);
-
-          json_builder_begin_object (builder);
-          esa_cli_json_add_string (builder, "id", body->id);
-          esa_cli_json_add_string (builder, "name", body->name);
-          esa_cli_json_add_string (builder, "country", body->country);
-          esa_cli_json_add_string (builder, "currency", body->currency);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-
-      return esa_cli_print_json (root);
-    }
+    return esa_cli_print_json_rows (bodies, add_body_json);
   else
     {
       g_autoptr(EsaCliTable) table = esa_cli_table_new (_("Name"), _("Country"), _("Currency"),
@@ -75,6 +67,18 @@ esa_cli_bodies (EsaCliContext *cli,
     }
 
   return ESA_CLI_EXIT_OK;
+}
+
+static void
+add_user_json (JsonBuilder   *builder,
+               gconstpointer  row)
+{
+  const EsaUser *user = row;
+
+  esa_cli_json_add_string (builder, "id", user->id);
+  esa_cli_json_add_string (builder, "name", user->name);
+  esa_cli_json_add_string (builder, "role", esa_role_to_string (user->role));
+  esa_cli_json_add_string (builder, "office", user->office_id);
 }
 
 int
@@ -106,27 +110,7 @@ esa_cli_users (EsaCliContext *cli,
     return esa_cli_report_error (cli, error);
 
   if (json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_array (builder);
-      for (i = 0; i < users->len; i++)
-        {
-          const EsaUser *user = g_ptr_array_index (users, i);
-
-          json_builder_begin_object (builder);
-          esa_cli_json_add_string (builder, "id", user->id);
-          esa_cli_json_add_string (builder, "name", user->name);
-          esa_cli_json_add_string (builder, "role", esa_role_to_string (user->role));
-          esa_cli_json_add_string (builder, "office", user->office_id);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-
-      return esa_cli_print_json (root);
-    }
+    return esa_cli_print_json_rows (users, add_user_json);
   else
     {
       g_autoptr(EsaCliTable) table = esa_cli_table_new (_("Name"), _("Login"), _("Role"),

@@ -223,6 +223,26 @@ esa_cli_print_json (JsonNode *root)
   return ESA_CLI_EXIT_OK;
 }
 
+int
+esa_cli_print_json_rows (GPtrArray         *rows,
+                         EsaCliJsonRowFunc  add_row)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      json_builder_begin_object (builder);
+      add_row (builder, g_ptr_array_index (rows, i));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+
+  return esa_cli_print_json (root);
+}
+
 void
 esa_cli_json_add_string (JsonBuilder *builder,
                          const char  *name,

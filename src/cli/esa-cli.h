@@ -95,6 +95,14 @@ void        esa_cli_printerr      (const char    *format,
 /* Writes @root as pretty-printed JSON on stdout (UTF-8 whatever the locale). */
 int         esa_cli_print_json    (JsonNode      *root);
 
+/* Writes one row's members into an object that is already open. */
+typedef void (*EsaCliJsonRowFunc) (JsonBuilder   *builder,
+                                   gconstpointer  row);
+
+/* Prints @rows as a JSON array of objects, each filled by @add_row. */
+int         esa_cli_print_json_rows (GPtrArray         *rows,
+                                     EsaCliJsonRowFunc  add_row);
+
 /* Adds a string member, or null when @value is NULL. */
 void        esa_cli_json_add_string (JsonBuilder *builder,
                                      const char  *name,
