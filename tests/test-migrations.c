@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "esa-core.h"
 #include "esa-store-private.h"
 
 /* Every table step 1 creates. */
@@ -291,6 +292,92 @@ test_upgrade_from_each_version (Fixture       *fixture,
     }
 }
 
+/* Step 2 adds the steps of cases to a database of step 1 that holds data:
+ * the rows stay, the new tables start empty, and the first action run on
+ * an old case numbers its act after the acts it already has. */
+static void
+test_step2_upgrade_with_data (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsaStore) store = NULL;
+  g_autoptr(EsaParameters) params = NULL;
+  g_autoptr(GPtrArray) procedures = NULL;
+  g_autoptr(GPtrArray) statuses = NULL;
+  g_autoptr(EsaCase) case_ = NULL;
+  g_autofree char *dir = esa_data_dir ("procedures");
+  g_autofree char *event_id = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *insert_act = NULL;
+  const char *prefix;
+  GDate on;
+  sqlite3 *db = raw_open (fixture->path);
+
+  params = esa_parameters_load_default (&error);
+  g_assert_no_error (error);
+  g_date_clear (&on, 1);
+  g_date_set_dmy (&on, 14, G_DATE_JANUARY, 2026);
+  prefix = esa_parameters_get_text (params, "it.act_number.injunction", &on, NULL, &error);
+  g_assert_no_error (error);
+
+  raw_exec (db, "PRAGMA journal_mode = WAL");
+  raw_migrate_to (db, 1);
+  raw_exec (db,
+            "INSERT INTO bodies (id, name, country, currency) "
+            "  VALUES ('b1', 'Comune', 'IT', 'EUR');"
+            "INSERT INTO offices (id, name, country) VALUES ('o1', 'Sede', 'IT');"
+            "INSERT INTO users (id, name, login, role, office_id) "
+            "  VALUES ('u1', 'Anna', 'anna', 'officer', 'o1');"
+            "INSERT INTO debtors (id, kind, name, office_id) "
+            "  VALUES ('d1', 'person', 'Rossi Mario', 'o1');"
+            "INSERT INTO positions (id, debtor_id, body_id, revenue_type, year, reference, "
+            "  due_date, currency, principal) "
+            "  VALUES ('p1', 'd1', 'b1', 'TARI', 2025, 'T-1', '2025-06-30', 'EUR', 12000);"
+            "INSERT INTO cases (id, debtor_id, body_id, office_id, procedure_id, state, "
+            "  opened_on) VALUES ('c1', 'd1', 'b1', 'o1', 'it-coercive', 'approved', "
+            "  '2026-01-02');"
+            "INSERT INTO case_positions (case_id, position_id) VALUES ('c1', 'p1');");
+  insert_act = g_strdup_printf ("INSERT INTO acts (id, case_id, debtor_id, type, number, "
+                                "issued_on) VALUES ('a1', 'c1', 'd1', 'injunction', "
+                                "'%s-2026-000007', '2026-01-03')",
+                                prefix);
+  raw_exec (db, insert_act);
+  sqlite3_close (db);
+
+  store = esa_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (esa_store_get_schema_version (store), ==, esa_store_current_schema_version ());
+  db = _esa_store_get_db (store);
+  g_assert_true (table_exists (db, "case_events"));
+  g_assert_true (table_exists (db, "case_event_acts"));
+  g_assert_true (table_exists (db, "act_counters"));
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM case_events"), ==, 0);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM acts"), ==, 1);
+  case_ = esa_store_get_case (store, "c1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (case_->state, ==, "approved");
+
+  procedures = esa_procedure_load_dir (dir, params, &error);
+  g_assert_no_error (error);
+  esa_store_set_procedures (store, procedures, params);
+  esa_store_set_acting_user (store, "u1");
+
+  /* The old case has no steps, yet its actions are evaluated... */
+  statuses = esa_store_case_actions (store, "c1", &on, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (statuses->len, >, 0);
+
+  /* ...and run, numbered after the act it already has. */
+  event_id = esa_store_case_do (store, "c1", "issue_injunction", &on, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM case_events"), ==, 1);
+  number = raw_text (db, "SELECT a.number FROM acts a "
+                         "JOIN case_event_acts ea ON ea.act_id = a.id");
+  expected = g_strdup_printf ("%s-2026-000008", prefix);
+  g_assert_cmpstr (number, ==, expected);
+}
+
 /* Every step runs in its own transaction: a failing step leaves the file at
  * the version before it. Simulated by a database at version 0 of ours that
  * already holds a table step 1 wants to create. */
@@ -567,6 +654,7 @@ main (int   argc,
   g_test_add_func ("/migrations/memory-store", test_memory_store);
   ADD ("reopen-is-noop", test_reopen_is_noop);
   ADD ("upgrade-from-each-version", test_upgrade_from_each_version);
+  ADD ("step2-upgrade-with-data", test_step2_upgrade_with_data);
   ADD ("failed-step-rolls-back", test_failed_step_rolls_back);
   ADD ("too-new-refused", test_too_new_refused);
   ADD ("too-new-in-wal-refused", test_too_new_in_wal_refused);

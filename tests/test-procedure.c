@@ -934,7 +934,7 @@ test_action_data (void)
   g_assert_cmpstr (((EsaChoice *) g_ptr_array_index (field->choices, 1))->id, ==, "pec");
   field = g_ptr_array_index (seize->fields, 1);
   g_assert_cmpint (field->type, ==, ESA_FIELD_ITEMS);
-  g_assert_cmpuint (field->items->len, ==, 2);
+  g_assert_cmpuint (field->items->len, ==, 4);
   g_assert_cmpint (((EsaField *) g_ptr_array_index (field->items, 1))->type, ==,
                    ESA_FIELD_AMOUNT);
 

@@ -41,6 +41,14 @@ int  esa_cli_users        (EsaCliContext *cli, int argc, char **argv);
 int  esa_cli_stats        (EsaCliContext *cli, int argc, char **argv);
 int  esa_cli_search       (EsaCliContext *cli, int argc, char **argv);
 int  esa_cli_dossier      (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_load_list    (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_act          (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_form         (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_case         (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_calc         (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_report       (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_instalments  (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_payments     (EsaCliContext *cli, int argc, char **argv);
 
 /* The database the command works on, NULL when none was given. */
 const char *esa_cli_get_db_path (EsaCliContext *cli);

@@ -1,6 +1,11 @@
+/* syncfs(2) */
+#define _GNU_SOURCE
+
 #include "esa-attachments.h"
 
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <errno.h>
 #include <string.h>
@@ -179,10 +184,11 @@ esa_attachments_get_dir (EsaAttachments *self)
   return self->dir;
 }
 
-char *
-esa_attachments_store_bytes (EsaAttachments  *self,
-                             GBytes          *bytes,
-                             GError         **error)
+static char *
+store_bytes (EsaAttachments  *self,
+             GBytes          *bytes,
+             gboolean         durable,
+             GError         **error)
 {
   g_autofree char *hash = NULL;
   g_autofree char *path = NULL;
@@ -205,9 +211,11 @@ esa_attachments_store_bytes (EsaAttachments  *self,
     return NULL;
 
   /* A temporary file renamed over the name: readers see the whole content
-   * or nothing, even if the process dies half way. */
+   * or nothing, even if the process dies half way. Durable unless the
+   * caller syncs many files at once with esa_attachments_sync(). */
   if (!g_file_set_contents_full (path, data, (gssize) size,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 G_FILE_SET_CONTENTS_CONSISTENT
+                                 | (durable ? G_FILE_SET_CONTENTS_DURABLE : 0),
                                  0600, &local))
     {
       propagate_failure (error, local, path);
@@ -215,6 +223,52 @@ esa_attachments_store_bytes (EsaAttachments  *self,
     }
 
   return g_steal_pointer (&hash);
+}
+
+char *
+esa_attachments_store_bytes (EsaAttachments  *self,
+                             GBytes          *bytes,
+                             GError         **error)
+{
+  return store_bytes (self, bytes, TRUE, error);
+}
+
+char *
+esa_attachments_store_bytes_unsynced (EsaAttachments  *self,
+                                      GBytes          *bytes,
+                                      GError         **error)
+{
+  return store_bytes (self, bytes, FALSE, error);
+}
+
+gboolean
+esa_attachments_sync (EsaAttachments  *self,
+                      GError         **error)
+{
+  int fd;
+  int saved_errno = 0;
+
+  g_return_val_if_fail (ESA_IS_ATTACHMENTS (self), FALSE);
+
+  if (!g_file_test (self->dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+
+  /* One flush of the file system for a whole group of files costs about
+   * what a single fsync() does. */
+  fd = g_open (self->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0 || syncfs (fd) != 0)
+    saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  if (saved_errno != 0)
+    {
+      g_set_error (error, ESA_ATTACHMENTS_ERROR, ESA_ATTACHMENTS_ERROR_FAILED,
+                   /* Translators: the first %s is a folder, the second why it failed */
+                   _("Attachment folder %s could not be written to disk: %s"), self->dir,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 char *

@@ -41,6 +41,18 @@ char           *esa_attachments_store_bytes  (EsaAttachments *self,
                                               GBytes         *bytes,
                                               GError        **error);
 
+/* The same without waiting for the disk: for storing many files, followed
+ * by one esa_attachments_sync() before anything refers to them.
+ * Returns: (transfer full) (nullable): the hash of @bytes, now stored. */
+char           *esa_attachments_store_bytes_unsynced (EsaAttachments *self,
+                                                      GBytes         *bytes,
+                                                      GError        **error);
+
+/* Writes every stored file to disk (one syncfs() of the folder's file
+ * system). */
+gboolean        esa_attachments_sync         (EsaAttachments *self,
+                                              GError        **error);
+
 /* Copies @file in, hashing it on the way; the file may be of any size.
  * Returns: (transfer full) (nullable): its hash. */
 char           *esa_attachments_store_file   (EsaAttachments *self,

@@ -16,6 +16,7 @@ struct _EsaApplication
   AdwApplication parent_instance;
 
   GSettings     *settings;
+  EsaProcedureCatalog *catalog;
   gint64         start_time;
   int            exit_status;
   gulong         first_paint_handler;
@@ -31,6 +32,14 @@ static const GOptionEntry option_entries[] = {
     N_("Open the dossier of the debtor with this id"), N_("ID") },
   { "search", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Search for this text"), N_("TEXT") },
+  { "section", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Show a section of the sidebar: search, my-work, team-queues, cases, payments, "
+       "documents, contact-center, reports, sync"), N_("NAME") },
+  { "open-document", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Open this file, or the document with this id of an open dossier, in the viewer"),
+    N_("FILE|ID") },
+  { "run-action", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Open the wizard of a step of a case, e.g. CASE_ID:serve"), N_("CASE_ID:ACTION") },
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Render the window into this PNG file once it has settled, then quit"), N_("FILE") },
   { "window-size", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -308,7 +317,11 @@ esa_application_command_line (GApplication            *app,
   const char *screenshot = NULL;
   const char *dossier = NULL;
   const char *search = NULL;
+  const char *section = NULL;
   const char *size = NULL;
+  const char *run_action = NULL;
+  const char *document = NULL;
+  g_auto(GStrv) run_action_parts = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *screenshot_path = NULL;
   int width = 0;
@@ -320,7 +333,10 @@ esa_application_command_line (GApplication            *app,
   g_variant_dict_lookup (options, "screenshot", "^&ay", &screenshot);
   g_variant_dict_lookup (options, "open-dossier", "&s", &dossier);
   g_variant_dict_lookup (options, "search", "&s", &search);
+  g_variant_dict_lookup (options, "section", "&s", &section);
   g_variant_dict_lookup (options, "window-size", "&s", &size);
+  g_variant_dict_lookup (options, "run-action", "&s", &run_action);
+  g_variant_dict_lookup (options, "open-document", "^&ay", &document);
 
   if (size != NULL && !parse_window_size (size, &width, &height))
     {
@@ -329,6 +345,21 @@ esa_application_command_line (GApplication            *app,
                                              "100 and 10000, such as 800x600, not “%s”\n"),
                                            size);
       return 2;
+    }
+
+  if (run_action != NULL)
+    {
+      run_action_parts = g_strsplit (run_action, ":", 2);
+      if (g_strv_length (run_action_parts) != 2 || run_action_parts[0][0] == '\0' ||
+          run_action_parts[1][0] == '\0')
+        {
+          g_application_command_line_printerr (cmdline,
+                                               _("esattore: --run-action wants a case id and "
+                                                 "an action, such as CASE_ID:serve, not "
+                                                 "“%s”\n"),
+                                               run_action);
+          return 2;
+        }
     }
 
   if (db != NULL)
@@ -384,6 +415,57 @@ esa_application_command_line (GApplication            *app,
       g_autoptr(GError) error = NULL;
 
       if (!esa_window_open_dossier (window, dossier, &error))
+        {
+          g_application_command_line_printerr (cmdline, "esattore: %s\n", error->message);
+          if (screenshot_path != NULL)
+            {
+              if (created)
+                gtk_window_destroy (GTK_WINDOW (window));
+              return 1;
+            }
+        }
+    }
+
+  if (section != NULL && !esa_window_show_section (window, section))
+    {
+      g_application_command_line_printerr (cmdline,
+                                           _("esattore: --section: there is no section “%s”\n"),
+                                           section);
+      if (screenshot_path != NULL)
+        {
+          if (created)
+            gtk_window_destroy (GTK_WINDOW (window));
+          return 2;
+        }
+    }
+
+  if (run_action_parts != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!esa_window_run_action (window, run_action_parts[0], run_action_parts[1], &error))
+        {
+          g_application_command_line_printerr (cmdline, "esattore: %s\n", error->message);
+          if (screenshot_path != NULL)
+            {
+              if (created)
+                gtk_window_destroy (GTK_WINDOW (window));
+              return 1;
+            }
+        }
+    }
+
+  if (document != NULL)
+    {
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (cmdline, document);
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      /* A file named relative to where the command ran, else a document id. */
+      if (path != NULL && g_file_test (path, G_FILE_TEST_EXISTS))
+        document = path;
+
+      if (!esa_window_open_document (window, document, &error))
         {
           g_application_command_line_printerr (cmdline, "esattore: %s\n", error->message);
           if (screenshot_path != NULL)
@@ -453,6 +535,7 @@ esa_application_dispose (GObject *object)
     g_clear_signal_handler (&self->first_paint_handler, self->first_paint_clock);
   g_clear_object (&self->first_paint_clock);
   g_clear_object (&self->settings);
+  g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (esa_application_parent_class)->dispose (object);
 }
@@ -511,6 +594,30 @@ esa_application_get_settings (EsaApplication *self)
 {
   g_return_val_if_fail (ESA_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+EsaProcedureCatalog *
+esa_application_get_catalog (EsaApplication *self)
+{
+  g_return_val_if_fail (ESA_IS_APPLICATION (self), NULL);
+
+  if (self->catalog == NULL)
+    {
+      GPtrArray *problems;
+
+      self->catalog = esa_procedure_catalog_load ();
+
+      /* The window says it too; this is for whoever reads the log. */
+      problems = esa_procedure_catalog_get_problems (self->catalog);
+      for (guint i = 0; i < problems->len; i++)
+        {
+          const EsaProcedureProblem *problem = g_ptr_array_index (problems, i);
+
+          g_printerr (_("esattore: a procedure is unavailable: %s\n"), problem->message);
+        }
+    }
+
+  return self->catalog;
 }
 
 int

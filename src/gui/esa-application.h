@@ -2,6 +2,8 @@
 
 #include <adwaita.h>
 
+#include "esa-procedure-catalog.h"
+
 G_BEGIN_DECLS
 
 #define ESA_TYPE_APPLICATION (esa_application_get_type ())
@@ -13,6 +15,8 @@ EsaApplication *esa_application_new             (gint64          start_time);
 /* (nullable): the application's settings, NULL when the GSettings schema is
  * not installed (the defaults apply and nothing is remembered). */
 GSettings      *esa_application_get_settings    (EsaApplication *self);
+/* The procedures and parameter tables, loaded at startup (and what failed). */
+EsaProcedureCatalog *esa_application_get_catalog  (EsaApplication *self);
 /* The status of a --screenshot run: 0 when the PNG was written. */
 int             esa_application_get_exit_status (EsaApplication *self);
 

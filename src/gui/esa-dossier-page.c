@@ -3,6 +3,7 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
+#include "esa-action-wizard.h"
 #include "esa-date.h"
 #include "esa-identifiers.h"
 #include "esa-money.h"
@@ -12,9 +13,15 @@
 #include "esa-dossier-table.h"
 #include "esa-dossier-totals.h"
 #include "esa-dossier-wrap-box.h"
+#include "esa-next-steps.h"
+#include "esa-viewer-attach.h"
+#include "esa-viewer.h"
 
 /* How many acts and contacts the overview lists before "All Acts". */
 #define LATEST_COUNT 5
+
+/* How long the toast that can undo a step stays. */
+#define UNDO_TOAST_TIMEOUT_S 10
 
 struct _EsaDossierPage
 {
@@ -23,6 +30,10 @@ struct _EsaDossierPage
   EsaStore          *store;
   char              *debtor_id;
   char              *title;
+  EsaProcedureCatalog *catalog;
+  GDate             *today;
+  GPtrArray         *cases;   /* EsaCase, of the last load */
+  AdwToast          *undo_toast;  /* weak: the toast that can undo the last step */
 
   /* template children */
   GtkStack          *state_stack;
@@ -48,6 +59,10 @@ struct _EsaDossierPage
   EsaDossierTable   *contacts_table;
   EsaDossierTable   *documents_table;
   EsaDossierTable   *history_table;
+  GtkWidget         *documents_box;
+  AdwFlap           *flap;
+  EsaNextSteps      *next_steps_side;
+  EsaNextSteps      *next_steps_inline;
 };
 
 G_DEFINE_FINAL_TYPE (EsaDossierPage, esa_dossier_page, GTK_TYPE_WIDGET)
@@ -58,6 +73,8 @@ enum {
   PROP_DEBTOR_ID,
   PROP_TITLE,
   PROP_VIEW,
+  PROP_CATALOG,
+  PROP_TODAY,
   N_PROPS
 };
 
@@ -974,6 +991,9 @@ fill_documents (EsaDossierPage   *self,
       esa_dossier_row_take_number (row, DOCUMENT_SIZE, g_format_size (document->size),
                                    document->size);
       esa_dossier_row_set_timestamp (row, DOCUMENT_CREATED, document->created_at);
+      /* Activating the row opens the document in the viewer. */
+      g_object_set_data_full (G_OBJECT (row), "esa-document", esa_viewer_copy_document (document),
+                              (GDestroyNotify) esa_document_free);
 
       g_list_store_append (rows, row);
     }
@@ -1009,7 +1029,47 @@ fill_history (EsaDossierPage   *self,
   esa_dossier_table_set_rows (self->history_table, G_LIST_MODEL (rows));
 }
 
+/* ---- next steps ------------------------------------------------------- */
+
+static void
+update_next_steps (EsaDossierPage *self)
+{
+  if (self->cases == NULL)
+    return;
+
+  esa_next_steps_update (self->next_steps_side, self->store, self->cases, self->catalog,
+                         self->today);
+  esa_next_steps_update (self->next_steps_inline, self->store, self->cases, self->catalog,
+                         self->today);
+}
+
 /* ---- loading ---------------------------------------------------------- */
+
+static void
+remove_rows (GtkListBox *list)
+{
+  GtkListBoxRow *row;
+
+  while ((row = gtk_list_box_get_row_at_index (list, 0)) != NULL)
+    gtk_list_box_remove (list, GTK_WIDGET (row));
+}
+
+/* Empties what a load fills by adding to it, so that a dossier can be loaded
+ * again after a step changed it. */
+static void
+clear (EsaDossierPage *self)
+{
+  esa_dossier_wrap_box_remove_all (self->badges_box);
+  esa_dossier_wrap_box_remove_all (self->facts_box);
+  esa_dossier_wrap_box_remove_all (self->totals_box);
+  gtk_widget_set_visible (GTK_WIDGET (self->badges_box), FALSE);
+
+  remove_rows (self->plans_list);
+  remove_rows (self->open_cases_list);
+  remove_rows (self->latest_acts_list);
+  remove_rows (self->latest_contacts_list);
+  remove_rows (self->relations_list);
+}
 
 static void
 show_error (EsaDossierPage *self,
@@ -1047,6 +1107,7 @@ load (EsaDossierPage *self)
 
   lookups_init (&lookups, self->store, dossier);
 
+  clear (self);
   fill_header (self, dossier);
   fill_totals (self, dossier);
   fill_plans (self, dossier);
@@ -1064,8 +1125,125 @@ load (EsaDossierPage *self)
 
   lookups_clear (&lookups);
 
+  g_clear_pointer (&self->cases, g_ptr_array_unref);
+  self->cases = dossier->cases != NULL ? g_ptr_array_ref (dossier->cases) : NULL;
+  update_next_steps (self);
+
   gtk_stack_set_visible_child_name (self->state_stack, "dossier");
   set_title (self, dossier->debtor->name);
+}
+
+/* ---- running a step ----------------------------------------------------- */
+
+typedef struct
+{
+  GWeakRef  page;
+  EsaStore *store;
+  char     *event_id;
+} UndoData;
+
+static void
+undo_data_free (gpointer data,
+                GClosure *closure)
+{
+  UndoData *undo = data;
+
+  g_weak_ref_clear (&undo->page);
+  g_clear_object (&undo->store);
+  g_free (undo->event_id);
+  g_free (undo);
+}
+
+static void
+add_toast (EsaDossierPage *self,
+           AdwToast       *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (toast);
+}
+
+static void
+on_undo_toast_button_clicked (AdwToast *toast,
+                              UndoData *undo)
+{
+  g_autoptr(EsaDossierPage) self = g_weak_ref_get (&undo->page);
+  g_autoptr(GError) error = NULL;
+  gboolean undone = esa_store_case_undo (undo->store, undo->event_id, &error);
+  AdwToast *result;
+
+  /* The dossier may have been closed while the toast was up. */
+  if (self == NULL)
+    return;
+
+  esa_dossier_page_reload (self);
+  result = adw_toast_new (undone ? _("Step undone") : error->message);
+  /* A refusal stays until read. */
+  adw_toast_set_timeout (result, undone ? 5 : 0);
+  add_toast (self, result);
+}
+
+static void
+on_wizard_done (EsaActionWizard *wizard,
+                const char      *event_id,
+                const char      *message,
+                EsaDossierPage  *self)
+{
+  AdwToast *toast = adw_toast_new (message);
+  UndoData *undo = g_new0 (UndoData, 1);
+
+  esa_dossier_page_reload (self);
+
+  /* Only the latest step can be undone: an older step's toast goes. */
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+
+  /* The step can be taken back while nothing else happened on the case and
+   * nothing left the office; the store checks that when asked. */
+  g_weak_ref_init (&undo->page, self);
+  undo->store = g_object_ref (self->store);
+  undo->event_id = g_strdup (event_id);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_timeout (toast, UNDO_TOAST_TIMEOUT_S);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo_toast_button_clicked),
+                         undo, undo_data_free, 0);
+  g_set_weak_pointer (&self->undo_toast, toast);
+  add_toast (self, toast);
+}
+
+static void
+on_next_steps_run_action (EsaNextSteps   *next_steps,
+                          const char     *case_id,
+                          const char     *action_id,
+                          EsaDossierPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!esa_dossier_page_run_action (self, case_id, action_id, &error))
+    {
+      AdwToast *toast = adw_toast_new (error->message);
+
+      adw_toast_set_timeout (toast, 0);
+      add_toast (self, toast);
+    }
+}
+
+static void
+next_step_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  EsaDossierPage *self = ESA_DOSSIER_PAGE (widget);
+  const char *case_id;
+  const char *action_id;
+
+  if (esa_next_steps_get_first (esa_dossier_page_get_next_steps (self), &case_id, &action_id))
+    on_next_steps_run_action (NULL, case_id, action_id, self);
+  else
+    gtk_widget_error_bell (widget);
 }
 
 /* ---- views ------------------------------------------------------------ */
@@ -1088,6 +1266,98 @@ set_view (EsaDossierPage *self,
   gtk_stack_set_visible_child_name (self->view_stack, name);
 }
 
+/* ---- documents ---------------------------------------------------------- */
+
+static void
+on_documents_table_row_activated (EsaDossierTable *table,
+                                  EsaDossierRow   *row,
+                                  EsaDossierPage  *self)
+{
+  const EsaDocument *document = g_object_get_data (G_OBJECT (row), "esa-document");
+  GtkWidget *tab_view = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TAB_VIEW);
+  g_autoptr(GError) error = NULL;
+
+  if (document == NULL || tab_view == NULL)
+    return;
+
+  /* The viewer opens in a tab beside the dossier's. */
+  if (esa_viewer_open_document_in_tab (ADW_TAB_VIEW (tab_view),
+                                       adw_tab_view_get_page (ADW_TAB_VIEW (tab_view),
+                                                              GTK_WIDGET (self)),
+                                       self->store, document, &error) == NULL)
+    esa_viewer_show_toast (GTK_WIDGET (self), error->message);
+}
+
+static void
+on_files_attached (GObject      *source_object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(EsaDossierPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = esa_viewer_attach_files_finish (result, &error);
+
+  /* The tab was closed meanwhile. */
+  if (self->store == NULL)
+    return;
+
+  if (error != NULL)
+    esa_viewer_show_toast (GTK_WIDGET (self), error->message);
+  esa_dossier_page_reload (self);
+}
+
+static void
+attach_files (EsaDossierPage *self,
+              GList          *files)
+{
+  EsaDocument link = { NULL, };
+
+  if (self->store == NULL || self->debtor_id == NULL || files == NULL)
+    return;
+
+  link.debtor_id = self->debtor_id;
+  esa_viewer_attach_files_async (self->store, &link, files, NULL, NULL, on_files_attached,
+                                 g_object_ref (self));
+}
+
+static void
+on_files_chosen (GtkWidget *widget,
+                 GList     *files,
+                 gpointer   user_data)
+{
+  attach_files (ESA_DOSSIER_PAGE (widget), files);
+}
+
+static void
+attach_files_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  esa_viewer_choose_files (widget, on_files_chosen, NULL);
+}
+
+static gboolean
+on_documents_drop (GtkDropTarget  *target,
+                   const GValue   *value,
+                   double          x,
+                   double          y,
+                   EsaDossierPage *self)
+{
+  GSList *dropped = gdk_file_list_get_files (g_value_get_boxed (value));
+  GList *files = NULL;
+  gboolean accepted = dropped != NULL;
+
+  for (GSList *l = dropped; l != NULL; l = l->next)
+    files = g_list_prepend (files, l->data);
+  files = g_list_reverse (files);
+
+  attach_files (self, files);
+
+  g_list_free (files);
+  g_slist_free (dropped);
+  return accepted;
+}
+
 /* ---- GObject ---------------------------------------------------------- */
 
 static void
@@ -1107,6 +1377,9 @@ esa_dossier_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ESA_TYPE_DOSSIER_PAGE);
   g_clear_object (&self->store);
+  g_clear_object (&self->catalog);
+  g_clear_pointer (&self->cases, g_ptr_array_unref);
+  g_clear_weak_pointer (&self->undo_toast);
 
   G_OBJECT_CLASS (esa_dossier_page_parent_class)->dispose (object);
 }
@@ -1118,6 +1391,7 @@ esa_dossier_page_finalize (GObject *object)
 
   g_free (self->debtor_id);
   g_free (self->title);
+  g_clear_pointer (&self->today, g_date_free);
 
   G_OBJECT_CLASS (esa_dossier_page_parent_class)->finalize (object);
 }
@@ -1142,6 +1416,14 @@ esa_dossier_page_get_property (GObject    *object,
 
     case PROP_TITLE:
       g_value_set_string (value, self->title);
+      break;
+
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+
+    case PROP_TODAY:
+      g_value_set_boxed (value, self->today);
       break;
 
     case PROP_VIEW:
@@ -1178,6 +1460,14 @@ esa_dossier_page_set_property (GObject      *object,
       set_view (self, g_value_get_string (value));
       break;
 
+    case PROP_CATALOG:
+      self->catalog = g_value_dup_object (value);
+      break;
+
+    case PROP_TODAY:
+      self->today = g_value_dup_boxed (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1210,13 +1500,31 @@ esa_dossier_page_class_init (EsaDossierPageClass *klass)
   properties[PROP_VIEW] =
     g_param_spec_string ("view", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Why a procedure that did not load is unavailable, for Next steps. */
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, ESA_TYPE_PROCEDURE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The day steps are evaluated on and dated (a GDate); NULL: the current date. */
+  properties[PROP_TODAY] =
+    g_param_spec_boxed ("today", NULL, NULL, G_TYPE_DATE,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The toggles above the pages and the "All …" buttons of the overview. */
   gtk_widget_class_install_property_action (widget_class, "dossier.view", "view");
+  /* Opens the wizard of the first available next step. */
+  gtk_widget_class_install_action (widget_class, "dossier.next-step", NULL, next_step_action);
+  /* Files to the Documents page, with the file chooser. */
+  gtk_widget_class_install_action (widget_class, "dossier.attach-files", NULL,
+                                   attach_files_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "dossier.next-step", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "dossier.next-step", NULL);
 
   g_type_ensure (ESA_TYPE_DOSSIER_TABLE);
   g_type_ensure (ESA_TYPE_DOSSIER_WRAP_BOX);
+  g_type_ensure (ESA_TYPE_NEXT_STEPS);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/esattore/Esattore/ui/esa-dossier-page.ui");
@@ -1243,8 +1551,14 @@ esa_dossier_page_class_init (EsaDossierPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, contacts_table);
   gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, documents_table);
   gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, history_table);
+  gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, documents_box);
+  gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, flap);
+  gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, next_steps_side);
+  gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, next_steps_inline);
   gtk_widget_class_bind_template_callback (widget_class,
                                            on_view_stack_visible_child_name_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_next_steps_run_action);
+  gtk_widget_class_bind_template_callback (widget_class, on_documents_table_row_activated);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -1252,6 +1566,8 @@ esa_dossier_page_class_init (EsaDossierPageClass *klass)
 static void
 esa_dossier_page_init (EsaDossierPage *self)
 {
+  GtkDropTarget *drop_target;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   esa_dossier_table_set_columns (self->positions_table, position_columns, N_POSITION_COLUMNS);
@@ -1261,6 +1577,11 @@ esa_dossier_page_init (EsaDossierPage *self)
   esa_dossier_table_set_columns (self->contacts_table, contact_columns, N_CONTACT_COLUMNS);
   esa_dossier_table_set_columns (self->documents_table, document_columns, N_DOCUMENT_COLUMNS);
   esa_dossier_table_set_columns (self->history_table, history_columns, N_HISTORY_COLUMNS);
+
+  /* Files dropped on the Documents page are attached to the dossier. */
+  drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop_target, "drop", G_CALLBACK (on_documents_drop), self);
+  gtk_widget_add_controller (self->documents_box, GTK_EVENT_CONTROLLER (drop_target));
 }
 
 /* ---- public API ------------------------------------------------------- */
@@ -1291,4 +1612,71 @@ esa_dossier_page_get_title (EsaDossierPage *self)
   g_return_val_if_fail (ESA_IS_DOSSIER_PAGE (self), NULL);
 
   return self->title;
+}
+
+GtkWidget *
+esa_dossier_page_new_full (EsaStore            *store,
+                           const char          *debtor_id,
+                           EsaProcedureCatalog *catalog,
+                           const GDate         *today)
+{
+  g_return_val_if_fail (ESA_IS_STORE (store), NULL);
+  g_return_val_if_fail (catalog == NULL || ESA_IS_PROCEDURE_CATALOG (catalog), NULL);
+
+  return g_object_new (ESA_TYPE_DOSSIER_PAGE,
+                       "store", store,
+                       "debtor-id", debtor_id,
+                       "catalog", catalog,
+                       "today", today,
+                       NULL);
+}
+
+void
+esa_dossier_page_reload (EsaDossierPage *self)
+{
+  g_return_if_fail (ESA_IS_DOSSIER_PAGE (self));
+
+  load (self);
+}
+
+EsaNextSteps *
+esa_dossier_page_get_next_steps (EsaDossierPage *self)
+{
+  g_return_val_if_fail (ESA_IS_DOSSIER_PAGE (self), NULL);
+
+  return adw_flap_get_folded (self->flap) ? self->next_steps_inline : self->next_steps_side;
+}
+
+gboolean
+esa_dossier_page_run_action (EsaDossierPage  *self,
+                             const char      *case_id,
+                             const char      *action_id,
+                             GError         **error)
+{
+  g_autoptr(EsaCase) case_ = NULL;
+  EsaActionWizard *wizard;
+  EsaProcedure *procedure;
+  GtkRoot *root;
+
+  g_return_val_if_fail (ESA_IS_DOSSIER_PAGE (self), FALSE);
+  g_return_val_if_fail (case_id != NULL && action_id != NULL, FALSE);
+
+  case_ = esa_store_get_case (self->store, case_id, error);
+  if (case_ == NULL)
+    return FALSE;
+
+  procedure = esa_store_get_case_procedure (self->store, case_id, error);
+  if (procedure == NULL)
+    return FALSE;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  wizard = esa_action_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                  self->store, procedure, case_, action_id, self->title,
+                                  self->today, error);
+  if (wizard == NULL)
+    return FALSE;
+
+  g_signal_connect_object (wizard, "done", G_CALLBACK (on_wizard_done), self, 0);
+  gtk_window_present (GTK_WINDOW (wizard));
+  return TRUE;
 }

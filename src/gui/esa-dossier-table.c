@@ -36,6 +36,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  ROW_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 on_cell_setup (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
@@ -107,6 +114,20 @@ compare_rows (gconstpointer a,
   return esa_dossier_row_compare (ESA_DOSSIER_ROW ((gpointer) a),
                                   ESA_DOSSIER_ROW ((gpointer) b),
                                   info->index);
+}
+
+static void
+on_column_view_activate (GtkColumnView   *column_view,
+                         guint            position,
+                         EsaDossierTable *self)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (column_view);
+  g_autoptr (EsaDossierRow) row = NULL;
+
+  if (model != NULL)
+    row = g_list_model_get_item (G_LIST_MODEL (model), position);
+  if (row != NULL)
+    g_signal_emit (self, signals[ROW_ACTIVATED], 0, row);
 }
 
 static void
@@ -215,6 +236,14 @@ esa_dossier_table_class_init (EsaDossierTableClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * EsaDossierTable::row-activated:
+   * @row: the EsaDossierRow double-clicked, or chosen with Enter
+   */
+  signals[ROW_ACTIVATED] =
+    g_signal_new ("row-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, ESA_TYPE_DOSSIER_ROW);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/esattore/Esattore/ui/esa-dossier-table.ui");
   gtk_widget_class_bind_template_child (widget_class, EsaDossierTable, stack);
@@ -228,6 +257,8 @@ static void
 esa_dossier_table_init (EsaDossierTable *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect (self->column_view, "activate", G_CALLBACK (on_column_view_activate), self);
 }
 
 /**

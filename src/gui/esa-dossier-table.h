@@ -20,7 +20,8 @@ typedef struct
 } EsaDossierColumn;
 
 /* A sortable table of EsaDossierRow items that scrolls inside itself and shows
- * a status page instead of an empty table. */
+ * a status page instead of an empty table. A row double-clicked, or chosen
+ * with Enter, is emitted as "row-activated". */
 
 #define ESA_TYPE_DOSSIER_TABLE (esa_dossier_table_get_type ())
 G_DECLARE_FINAL_TYPE (EsaDossierTable, esa_dossier_table, ESA, DOSSIER_TABLE, GtkWidget)

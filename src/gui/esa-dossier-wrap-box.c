@@ -284,3 +284,14 @@ esa_dossier_wrap_box_append (EsaDossierWrapBox *self,
 
   gtk_widget_set_parent (child, GTK_WIDGET (self));
 }
+
+void
+esa_dossier_wrap_box_remove_all (EsaDossierWrapBox *self)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (ESA_IS_DOSSIER_WRAP_BOX (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+}

@@ -14,5 +14,7 @@ G_DECLARE_FINAL_TYPE (EsaDossierWrapBox, esa_dossier_wrap_box, ESA, DOSSIER_WRAP
 
 void esa_dossier_wrap_box_append (EsaDossierWrapBox *self,
                                   GtkWidget         *child);
+/* Removes every child (a dossier loaded again). */
+void esa_dossier_wrap_box_remove_all (EsaDossierWrapBox *self);
 
 G_END_DECLS

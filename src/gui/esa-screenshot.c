@@ -17,6 +17,9 @@ typedef struct
   guint              poll_source;
   gulong             paint_handler;
   GdkFrameClock     *frame_clock;
+  /* Frames still to draw before rendering: a layout that changes with the
+   * width (a flap that folds) settles a frame after the first one. */
+  guint              frames_left;
 } Shot;
 
 static void
@@ -39,6 +42,62 @@ shot_finish (Shot         *shot,
   shot_free (shot);
 }
 
+/* Shown and laid out: a window mapped a moment ago may not have its size yet. */
+static gboolean
+is_ready (GtkWidget *window)
+{
+  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
+}
+
+/* The dialogs and wizards open over @window, as a window manager would show
+ * them: the toplevels transient for it that are (or are not yet) @ready. */
+static GPtrArray *
+list_dialogs (GtkWidget *window,
+              gboolean   ready)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GPtrArray *dialogs = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_WIDGET (toplevel) != window &&
+          gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window) &&
+          gtk_widget_get_visible (GTK_WIDGET (toplevel)) &&
+          is_ready (GTK_WIDGET (toplevel)) == ready)
+        g_ptr_array_add (dialogs, toplevel);
+    }
+  return dialogs;
+}
+
+/* Draws @dialog centred over the window, with a shadow. */
+static void
+snapshot_dialog (GtkSnapshot *snapshot,
+                 GtkWidget   *dialog,
+                 int          width,
+                 int          height)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (dialog);
+  int dialog_width = gtk_widget_get_width (dialog);
+  int dialog_height = gtk_widget_get_height (dialog);
+  GskRoundedRect outline;
+  GdkRGBA shadow = { 0, 0, 0, 0.35 };
+  float x = MAX (0, (width - dialog_width) / 2);
+  float y = MAX (0, (height - dialog_height) / 2);
+
+  if (dialog_width <= 0 || dialog_height <= 0)
+    return;
+
+  gsk_rounded_rect_init_from_rect (&outline,
+                                   &GRAPHENE_RECT_INIT (x, y, dialog_width, dialog_height), 8);
+  gtk_snapshot_append_outset_shadow (snapshot, &outline, &shadow, 0, 4, 1, 16);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), dialog_width, dialog_height);
+  gtk_snapshot_restore (snapshot);
+}
+
 gboolean
 esa_screenshot_save (GtkWidget   *widget,
                      const char  *png_path,
@@ -48,6 +107,7 @@ esa_screenshot_save (GtkWidget   *widget,
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GPtrArray) dialogs = NULL;
   GtkNative *native;
   GskRenderer *renderer;
   int width = gtk_widget_get_width (widget);
@@ -65,6 +125,9 @@ esa_screenshot_save (GtkWidget   *widget,
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  dialogs = list_dialogs (widget, TRUE);
+  for (guint i = 0; i < dialogs->len; i++)
+    snapshot_dialog (snapshot, g_ptr_array_index (dialogs, i), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   if (node == NULL)
     {
@@ -89,6 +152,13 @@ on_after_paint (GdkFrameClock *frame_clock,
                 Shot          *shot)
 {
   g_autoptr(GError) error = NULL;
+
+  if (shot->frames_left > 0)
+    {
+      shot->frames_left--;
+      gtk_widget_queue_draw (GTK_WIDGET (shot->window));
+      return;
+    }
 
   g_clear_signal_handler (&shot->paint_handler, shot->frame_clock);
 
@@ -117,9 +187,18 @@ poll_cb (gpointer user_data)
   if (!gtk_widget_get_mapped (GTK_WIDGET (shot->window)) || esa_window_get_busy (shot->window))
     return G_SOURCE_CONTINUE;
 
+  /* A wizard opened with the window is part of the picture. */
+  {
+    g_autoptr(GPtrArray) pending = list_dialogs (GTK_WIDGET (shot->window), FALSE);
+
+    if (pending->len > 0)
+      return G_SOURCE_CONTINUE;
+  }
+
   /* Settled: draw one more frame in this state and render it after it was
    * painted, so that lazily built widgets (list rows) are in place. */
   shot->poll_source = 0;
+  shot->frames_left = 2;
   shot->frame_clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (shot->window)));
   shot->paint_handler = g_signal_connect (shot->frame_clock, "after-paint",
                                           G_CALLBACK (on_after_paint), shot);

@@ -16,4 +16,12 @@ const char *_esa_window_get_error_text   (EsaWindow *self);
 /* "sections", "results" or "no-results" */
 const char *_esa_window_get_sidebar_state (EsaWindow *self);
 
+/* The day dossiers opened from now on evaluate and date steps on, instead
+ * of the current date. */
+void        _esa_window_set_today        (EsaWindow   *self,
+                                          const GDate *today);
+/* (nullable): the text of the strip naming unavailable procedures, NULL
+ * while it is not shown. */
+const char *_esa_window_get_problems     (EsaWindow *self);
+
 G_END_DECLS

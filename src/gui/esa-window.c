@@ -6,9 +6,15 @@
 
 #include "esa-application.h"
 #include "esa-demo.h"
+#include "esa-dossier-format.h"
 #include "esa-dossier-page.h"
+#include "esa-next-steps.h"
+#include "esa-procedure-catalog.h"
+#include "esa-payments-page.h"
+#include "esa-reports-page.h"
 #include "esa-search-model.h"
 #include "esa-search-result.h"
+#include "esa-viewer.h"
 #include "esa-window-private.h"
 
 /* The size of the demo database made on first run. */
@@ -45,11 +51,24 @@ struct _EsaWindow
   GtkStack           *dossier_stack;
   AdwTabView         *tab_view;
   AdwStatusPage      *sync_page;
+  EsaPaymentsPage    *payments_page;
+  EsaReportsPage     *reports_page;
+  GtkRevealer        *problems_revealer;
+  GtkLabel           *problems_label;
+  GtkMenuButton      *acting_button;
+  GtkLabel           *acting_name_label;
+  GtkLabel           *acting_role_label;
 
   EsaStore           *store;
   EsaSearchModel     *search_model;
   GtkSingleSelection *selection;
   GSettings          *settings;
+  /* The procedures the stores are given, and what failed to load. */
+  EsaProcedureCatalog *catalog;
+  /* The day steps are evaluated on; NULL: the current date. */
+  GDate              *today;
+  /* The user steps are recorded for; NULL when the database has none. */
+  char               *acting_user;
 
   /* Whether the database being opened or open is the demo. */
   gboolean            db_is_demo;
@@ -65,6 +84,9 @@ struct _EsaWindow
   /* Requests made before the database was open. */
   char               *pending_search;
   char               *pending_dossier;
+  char               *pending_case;
+  char               *pending_action;
+  char               *pending_document;
 
   /* Counts of debtors under way in worker threads. */
   guint               counting;
@@ -78,6 +100,14 @@ struct _EsaWindow
 };
 
 G_DEFINE_FINAL_TYPE (EsaWindow, esa_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_ACTING_USER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 typedef struct
 {
@@ -369,6 +399,197 @@ close_all_tabs (EsaWindow *self)
     }
 }
 
+/* ---- procedures and the acting user ------------------------------------ */
+
+static EsaProcedureCatalog *
+get_catalog (EsaWindow *self)
+{
+  GtkApplication *app;
+
+  if (self->catalog != NULL)
+    return self->catalog;
+
+  /* The application loads the procedures once for all its windows; a
+   * window of its own (the tests) loads them itself. */
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (ESA_IS_APPLICATION (app))
+    self->catalog = g_object_ref (esa_application_get_catalog (ESA_APPLICATION (app)));
+  else
+    self->catalog = esa_procedure_catalog_load ();
+
+  return self->catalog;
+}
+
+/* Says which procedures are unavailable and why, above the content. */
+static void
+update_problems (EsaWindow *self)
+{
+  GPtrArray *problems = esa_procedure_catalog_get_problems (get_catalog (self));
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+
+  if (problems->len == 0)
+    {
+      gtk_revealer_set_reveal_child (self->problems_revealer, FALSE);
+      return;
+    }
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "A procedure file could not be loaded: cases that "
+                                          "follow it cannot be worked on until it is fixed.",
+                                          "%u procedure files could not be loaded: cases "
+                                          "that follow them cannot be worked on until they "
+                                          "are fixed.",
+                                          problems->len),
+                             problems->len);
+  g_string_append_printf (text, "<b>%s</b>", heading);
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const EsaProcedureProblem *problem = g_ptr_array_index (problems, i);
+      g_autofree char *name = NULL;
+      g_autofree char *line = NULL;
+      g_autofree char *escaped = NULL;
+
+      if (problem->procedure_id != NULL)
+        {
+          name = esa_dossier_term (ESA_DOSSIER_TERM_PROCEDURE, problem->procedure_id);
+          /* Translators: a procedure that did not load and why: "Debt
+           * enforcement (LEF/SchKG) is unavailable: ch-lef.json: $.actions…". */
+          line = g_strdup_printf (_("%s is unavailable: %s"), name, problem->message);
+        }
+      else
+        {
+          line = g_strdup (problem->message);
+        }
+
+      escaped = g_markup_escape_text (line, -1);
+      g_string_append_printf (text, "\n%s", escaped);
+    }
+
+  gtk_label_set_markup (self->problems_label, text->str);
+  gtk_revealer_set_reveal_child (self->problems_revealer, TRUE);
+}
+
+static void
+reload_dossiers (EsaWindow *self)
+{
+  int n = adw_tab_view_get_n_pages (self->tab_view);
+
+  for (int i = 0; i < n; i++)
+    {
+      GtkWidget *child = adw_tab_page_get_child (adw_tab_view_get_nth_page (self->tab_view, i));
+
+      if (ESA_IS_DOSSIER_PAGE (child))
+        esa_dossier_page_reload (ESA_DOSSIER_PAGE (child));
+    }
+}
+
+static void
+show_acting_user (EsaWindow *self)
+{
+  g_autoptr(EsaUser) user = NULL;
+  g_autofree char *role = NULL;
+
+  if (self->store != NULL && self->acting_user != NULL)
+    user = esa_store_get_user (self->store, self->acting_user, NULL);
+
+  if (user == NULL)
+    {
+      gtk_label_set_text (self->acting_name_label, _("Nobody"));
+      gtk_label_set_text (self->acting_role_label, _("This database has no users"));
+      return;
+    }
+
+  gtk_label_set_text (self->acting_name_label, user->name);
+  if (esa_next_steps_role_can_act (user->role))
+    role = g_strdup (esa_role_describe (user->role));
+  else
+    /* Translators: a role that can look at cases but not act on them. */
+    role = g_strdup_printf (_("%s · read only"), esa_role_describe (user->role));
+  gtk_label_set_text (self->acting_role_label, role);
+}
+
+/* @remember: the choice of the person at the keyboard, kept for next time,
+ * rather than the default for a database. */
+static void
+set_acting_user (EsaWindow  *self,
+                 const char *user_id,
+                 gboolean    remember)
+{
+  if (user_id != NULL && user_id[0] == '\0')
+    user_id = NULL;
+
+  if (g_strcmp0 (self->acting_user, user_id) != 0)
+    {
+      g_free (self->acting_user);
+      self->acting_user = g_strdup (user_id);
+      if (self->store != NULL)
+        esa_store_set_acting_user (self->store, user_id);
+      show_acting_user (self);
+      reload_dossiers (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTING_USER]);
+    }
+
+  if (remember && self->settings != NULL && user_id != NULL)
+    g_settings_set_string (self->settings, "acting-user", user_id);
+}
+
+/* The users by role, for the menu of the acting user; picks the remembered
+ * one when this database has them, else its first officer. */
+static void
+setup_acting_user (EsaWindow *self)
+{
+  g_autoptr(GPtrArray) users = esa_store_list_users (self->store, NULL);
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autofree char *remembered = NULL;
+  const char *chosen = NULL;
+  const char *first_officer = NULL;
+
+  if (self->settings != NULL)
+    remembered = g_settings_get_string (self->settings, "acting-user");
+
+  for (guint r = 0; r < ESA_N_ROLES; r++)
+    {
+      g_autoptr(GMenu) section = g_menu_new ();
+
+      for (guint i = 0; users != NULL && i < users->len; i++)
+        {
+          const EsaUser *user = g_ptr_array_index (users, i);
+          g_autoptr(GMenuItem) item = NULL;
+
+          if (user->role != r)
+            continue;
+
+          item = g_menu_item_new (user->name, NULL);
+          g_menu_item_set_action_and_target (item, "win.acting-user", "s", user->id);
+          g_menu_append_item (section, item);
+
+          if (g_strcmp0 (user->id, remembered) == 0)
+            chosen = user->id;
+          if (first_officer == NULL && user->role == ESA_ROLE_OFFICER)
+            first_officer = user->id;
+        }
+
+      if (g_menu_model_get_n_items (G_MENU_MODEL (section)) > 0)
+        g_menu_append_section (menu, esa_role_describe (r), G_MENU_MODEL (section));
+    }
+
+  if (chosen == NULL)
+    chosen = first_officer;
+  if (chosen == NULL && users != NULL && users->len > 0)
+    chosen = ((EsaUser *) g_ptr_array_index (users, 0))->id;
+
+  gtk_menu_button_set_menu_model (self->acting_button, G_MENU_MODEL (menu));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->acting_button), chosen != NULL);
+
+  /* The store starts with nobody acting: tell it even when the choice is
+   * the same as for the previous database. */
+  g_clear_pointer (&self->acting_user, g_free);
+  set_acting_user (self, chosen, FALSE);
+  show_acting_user (self);
+}
+
 /* ---- opening the database ----------------------------------------------- */
 
 static void
@@ -561,12 +782,19 @@ set_store (EsaWindow *self,
   g_clear_object (&self->selection);
   g_clear_pointer (&self->selection_query, g_free);
   g_set_object (&self->store, store);
+  esa_payments_page_set_store (self->payments_page, store);
+  esa_reports_page_set_store (self->reports_page, store);
 
   if (store == NULL)
     {
       update_status_line (self);
       return;
     }
+
+  esa_store_set_procedures (store,
+                            esa_procedure_catalog_get_procedures (get_catalog (self)),
+                            esa_procedure_catalog_get_parameters (get_catalog (self)));
+  setup_acting_user (self);
 
   self->search_model = esa_search_model_new (store);
   g_signal_connect_object (self->search_model, "notify::loading",
@@ -601,6 +829,25 @@ set_store (EsaWindow *self,
       g_autoptr(GError) error = NULL;
 
       if (!esa_window_open_dossier (self, pending_dossier, &error))
+        show_toast (self, error->message);
+    }
+
+  if (self->pending_document != NULL)
+    {
+      g_autofree char *pending_document = g_steal_pointer (&self->pending_document);
+      g_autoptr(GError) error = NULL;
+
+      if (!esa_window_open_document (self, pending_document, &error))
+        show_toast (self, error->message);
+    }
+
+  if (self->pending_case != NULL)
+    {
+      g_autofree char *pending_case = g_steal_pointer (&self->pending_case);
+      g_autofree char *pending_action = g_steal_pointer (&self->pending_action);
+      g_autoptr(GError) error = NULL;
+
+      if (!esa_window_run_action (self, pending_case, pending_action, &error))
         show_toast (self, error->message);
     }
 }
@@ -1127,6 +1374,16 @@ open_demo_action (GtkWidget  *widget,
   esa_window_open_database (self, NULL, TRUE);
 }
 
+static void
+dismiss_problems_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  EsaWindow *self = ESA_WINDOW (widget);
+
+  gtk_revealer_set_reveal_child (self->problems_revealer, FALSE);
+}
+
 /* ---- GtkWindow ---------------------------------------------------------- */
 
 static gboolean
@@ -1175,6 +1432,7 @@ esa_window_dispose (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (esa_window_parent_class)->dispose (object);
 }
@@ -1187,9 +1445,52 @@ esa_window_finalize (GObject *object)
   g_clear_pointer (&self->demo_progress, g_atomic_rc_box_release);
   g_free (self->pending_search);
   g_free (self->pending_dossier);
+  g_free (self->pending_case);
+  g_free (self->pending_action);
+  g_free (self->pending_document);
   g_free (self->selection_query);
+  g_free (self->acting_user);
+  g_clear_pointer (&self->today, g_date_free);
 
   G_OBJECT_CLASS (esa_window_parent_class)->finalize (object);
+}
+
+static void
+esa_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  EsaWindow *self = ESA_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACTING_USER:
+      g_value_set_string (value, self->acting_user != NULL ? self->acting_user : "");
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+esa_window_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  EsaWindow *self = ESA_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACTING_USER:
+      set_acting_user (self, g_value_get_string (value), TRUE);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -1201,10 +1502,21 @@ esa_window_class_init (EsaWindowClass *klass)
 
   object_class->dispose = esa_window_dispose;
   object_class->finalize = esa_window_finalize;
+  object_class->get_property = esa_window_get_property;
+  object_class->set_property = esa_window_set_property;
   window_class->close_request = esa_window_close_request;
+
+  /* The id of the user steps are recorded for; "" for nobody. Choosing one
+   * in the menu remembers the choice. */
+  properties[PROP_ACTING_USER] =
+    g_param_spec_string ("acting-user", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The row template of the results names this type. */
   g_type_ensure (ESA_TYPE_SEARCH_RESULT);
+  g_type_ensure (ESA_TYPE_PAYMENTS_PAGE);
+  g_type_ensure (ESA_TYPE_REPORTS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/esattore/Esattore/ui/esa-window.ui");
@@ -1228,6 +1540,13 @@ esa_window_class_init (EsaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, dossier_stack);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, tab_view);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, sync_page);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, payments_page);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, reports_page);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, problems_revealer);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, problems_label);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, acting_button);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, acting_name_label);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, acting_role_label);
 
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_started);
@@ -1247,6 +1566,9 @@ esa_window_class_init (EsaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-database", NULL,
                                    open_database_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-problems", NULL,
+                                   dismiss_problems_action);
+  gtk_widget_class_install_property_action (widget_class, "win.acting-user", "acting-user");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.find", NULL);
@@ -1287,6 +1609,13 @@ esa_window_init (EsaWindow *self)
   g_signal_connect (controller, "key-pressed", G_CALLBACK (on_search_entry_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->search_entry), controller);
 
+  /* GtkMenuButton centres a custom child; the acting user reads from the
+   * start of the sidebar like the rest of it. */
+  for (GtkWidget *w = gtk_menu_button_get_child (self->acting_button);
+       w != NULL && w != GTK_WIDGET (self->acting_button);
+       w = gtk_widget_get_parent (w))
+    gtk_widget_set_halign (w, GTK_ALIGN_FILL);
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-tab", FALSE);
   select_section (self, "search");
   update_content_title (self);
@@ -1307,6 +1636,8 @@ esa_window_new (GtkApplication *application)
 
   if (ESA_IS_APPLICATION (application))
     settings = esa_application_get_settings (ESA_APPLICATION (application));
+
+  update_problems (self);
 
   if (settings != NULL)
     {
@@ -1377,6 +1708,20 @@ esa_window_get_store (EsaWindow *self)
   return self->store;
 }
 
+gboolean
+esa_window_show_section (EsaWindow  *self,
+                         const char *name)
+{
+  g_return_val_if_fail (ESA_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (gtk_stack_get_child_by_name (self->content_stack, name) == NULL)
+    return FALSE;
+  select_section (self, name);
+  show_content (self);
+  return TRUE;
+}
+
 void
 esa_window_search (EsaWindow  *self,
                    const char *text)
@@ -1423,7 +1768,8 @@ esa_window_open_dossier (EsaWindow   *self,
       if (debtor == NULL)
         return FALSE;
 
-      dossier = esa_dossier_page_new (self->store, debtor_id);
+      dossier = esa_dossier_page_new_full (self->store, debtor_id, get_catalog (self),
+                                           self->today);
       page = adw_tab_view_append (self->tab_view, dossier);
 
       title = esa_dossier_page_get_title (ESA_DOSSIER_PAGE (dossier));
@@ -1439,6 +1785,30 @@ esa_window_open_dossier (EsaWindow   *self,
     }
 
   adw_tab_view_set_selected_page (self->tab_view, page);
+  select_section (self, "search");
+  show_content (self);
+  update_content_title (self);
+  return TRUE;
+}
+
+gboolean
+esa_window_open_document (EsaWindow   *self,
+                          const char  *path_or_id,
+                          GError     **error)
+{
+  g_return_val_if_fail (ESA_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path_or_id != NULL, FALSE);
+
+  if (self->store == NULL)
+    {
+      g_free (self->pending_document);
+      self->pending_document = g_strdup (path_or_id);
+      return TRUE;
+    }
+
+  if (esa_viewer_open_path_or_id (self->tab_view, self->store, path_or_id, error) == NULL)
+    return FALSE;
+
   select_section (self, "search");
   show_content (self);
   update_content_title (self);
@@ -1484,7 +1854,57 @@ esa_window_get_busy (EsaWindow *self)
   return FALSE;
 }
 
+gboolean
+esa_window_run_action (EsaWindow   *self,
+                       const char  *case_id,
+                       const char  *action_id,
+                       GError     **error)
+{
+  g_autoptr(EsaCase) case_ = NULL;
+  AdwTabPage *page;
+
+  g_return_val_if_fail (ESA_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (case_id != NULL && action_id != NULL, FALSE);
+
+  if (self->store == NULL)
+    {
+      g_free (self->pending_case);
+      g_free (self->pending_action);
+      self->pending_case = g_strdup (case_id);
+      self->pending_action = g_strdup (action_id);
+      return TRUE;
+    }
+
+  case_ = esa_store_get_case (self->store, case_id, error);
+  if (case_ == NULL)
+    return FALSE;
+
+  if (!esa_window_open_dossier (self, case_->debtor_id, error))
+    return FALSE;
+
+  page = find_dossier_tab (self, case_->debtor_id);
+  return esa_dossier_page_run_action (ESA_DOSSIER_PAGE (adw_tab_page_get_child (page)),
+                                      case_id, action_id, error);
+}
+
 /* ---- private API (tests) ------------------------------------------------ */
+
+void
+_esa_window_set_today (EsaWindow   *self,
+                       const GDate *today)
+{
+  g_clear_pointer (&self->today, g_date_free);
+  if (today != NULL)
+    self->today = g_date_copy (today);
+}
+
+const char *
+_esa_window_get_problems (EsaWindow *self)
+{
+  if (!gtk_revealer_get_reveal_child (self->problems_revealer))
+    return NULL;
+  return gtk_label_get_text (self->problems_label);
+}
 
 GtkWidget *
 _esa_window_get_search_entry (EsaWindow *self)

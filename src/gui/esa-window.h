@@ -30,6 +30,11 @@ void       esa_window_open_database    (EsaWindow      *self,
 /* (nullable): the open store, NULL while loading or after an error. */
 EsaStore  *esa_window_get_store        (EsaWindow      *self);
 
+/* Shows a section of the sidebar by its name ("search", "payments",
+ * "reports" …); FALSE for an unknown name. */
+gboolean   esa_window_show_section     (EsaWindow      *self,
+                                        const char     *name);
+
 /* Types @text into the search entry and searches at once. Before the
  * database is open, the search runs as soon as it is. */
 void       esa_window_search           (EsaWindow      *self,
@@ -43,6 +48,30 @@ void       esa_window_search           (EsaWindow      *self,
  */
 gboolean   esa_window_open_dossier     (EsaWindow      *self,
                                         const char     *debtor_id,
+                                        GError        **error);
+
+/**
+ * esa_window_open_document:
+ * @path_or_id: a file, or the id of a document of an open dossier
+ *
+ * Opens the document in the viewer, in a tab beside its dossier (a file:
+ * beside the dossier in view). Before the database is open, that happens as
+ * soon as it is. Returns FALSE with ESA_STORE_ERROR_NOT_FOUND when there is
+ * no such file or document.
+ */
+gboolean   esa_window_open_document    (EsaWindow      *self,
+                                        const char     *path_or_id,
+                                        GError        **error);
+
+/**
+ * esa_window_run_action:
+ * Opens the dossier of the case's debtor and the wizard of @action_id on the
+ * case. Before the database is open, that happens as soon as it is. Returns
+ * FALSE with @error for an unknown case or action.
+ */
+gboolean   esa_window_run_action       (EsaWindow      *self,
+                                        const char     *case_id,
+                                        const char     *action_id,
                                         GError        **error);
 
 /* Shows the window at exactly this size and does not remember its size

@@ -397,6 +397,7 @@ static const struct
 
 /* Translators: reasons why the delivery of an act failed (demo data) */
 static const char * const failure_reasons[] = {
+  /* In the order of the choices of record_failed_delivery in it-coercive.json. */
   N_("Addressee unknown at the address"),
   N_("Addressee moved away"),
   N_("Refused by the addressee"),
@@ -454,6 +455,7 @@ typedef enum
   NS_PLAN,
   NS_INSTALMENT,
   NS_CONTACT_LOG,
+  NS_CASE_EVENT,
   N_NAMESPACES
 } Namespace;
 
@@ -462,7 +464,7 @@ typedef enum
 static const char * const namespaces[N_NAMESPACES] = {
   "body", "office", "user", "load_list", "debtor", "address", "debtor_contact", "relation",
   "position", "case", "act", "notification", "payment", "instalment_plan", "instalment",
-  "contact",
+  "contact", "case_event",
 };
 
 typedef enum
@@ -485,6 +487,8 @@ typedef enum
   STMT_PLAN,
   STMT_INSTALMENT,
   STMT_CONTACT_LOG,
+  STMT_CASE_EVENT,
+  STMT_CASE_EVENT_ACT,
   N_STMTS
 } Stmt;
 
@@ -531,6 +535,10 @@ static const struct
                    "payment_reference) VALUES (?, ?, ?, ?, ?, ?, ?)" },
   { "contact_log", "INSERT INTO contact_log (id, debtor_id, channel, direction, occurred_at, "
                    "user_id, subject, note, duration_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" },
+  { "case_events", "INSERT INTO case_events (id, case_id, seq, action, occurred_on, recorded_at, "
+                   "user_id, from_state, to_state, fields) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" },
+  { "case_event_acts", "INSERT INTO case_event_acts (event_id, act_id) VALUES (?, ?)" },
 };
 
 /* Load lists: two a year (spring and autumn) per Italian revenue type. */
@@ -583,6 +591,8 @@ typedef struct
   gint32       delivered;
   gint32       failed;
   gint32       sent2;
+  const char  *method;        /* of its notification */
+  guint        failure;       /* failed deliveries: the index of the reason */
   const char  *audit_id;      /* the last act of a case: its id, kept for the audit */
 } DemoAct;
 
@@ -719,6 +729,7 @@ typedef struct
   GArray       *instalments;  /* DemoInstalment of the current debtor */
   GArray       *audit;        /* AuditItem */
   GStringChunk *strings;      /* the texts and ids of the audit items */
+  GString      *fields;       /* the fields of the case event being written, as JSON */
   DemoDebtor    debtor;
 } Demo;
 
@@ -2646,11 +2657,14 @@ notification_method (Demo       *demo,
   return chance (demo, 150) ? "messenger" : "post";
 }
 
+/* @out_id: (out) (transfer full): the act's id, for the case event that
+ * produced it */
 static gboolean
 write_act (Demo        *demo,
            DemoDebtor  *d,
            DemoCase    *c,
            DemoAct     *act,
+           char       **out_id,
            GError     **error)
 {
   g_autofree char *id = next_id (demo, NS_ACT);
@@ -2669,6 +2683,8 @@ write_act (Demo        *demo,
     return FALSE;
   if (act == &c->acts[c->n_acts - 1])
     act->audit_id = keep (demo, id);
+  act->method = method;
+  *out_id = g_strdup (id);
 
   notification = next_id (demo, NS_NOTIFICATION);
   switch (act->notif)
@@ -2686,9 +2702,10 @@ write_act (Demo        *demo,
       {
         g_autofree char *second = NULL;
 
+        act->failure = rnd (demo, 0, G_N_ELEMENTS (failure_reasons) - 1);
         if (!insert_row (demo, STMT_NOTIFICATION, error, "ssissddds", notification, id,
                          (gint64) 1, method, "failed", act->sent, 0, act->failed,
-                         _(PICK (demo, failure_reasons))))
+                         _(failure_reasons[act->failure])))
           return FALSE;
 
         /* The second attempt goes by the municipal messenger. */
@@ -2702,6 +2719,391 @@ write_act (Demo        *demo,
     }
 }
 
+/* ---- case events ------------------------------------------------------ */
+
+/* The steps of a case's procedure that led it to its state, as the case
+ * events esa_store_case_do() would have recorded: the dates and the other
+ * fields the procedure's guards and deadlines read ("served_on",
+ * "notified_on", …), so that the next steps of a demo case are evaluated as
+ * for a real one. They take no random draws: the rest of the data stays as
+ * it was. */
+
+typedef struct
+{
+  Demo        *demo;
+  DemoCase    *c;
+  char       **act_ids;     /* of the case's acts */
+  gint64       seq;
+  const char  *state;       /* after the last step written */
+} Steps;
+
+/* The notification methods of the demo acts as choices of record_notification. */
+static const char *
+method_choice (const char *method)
+{
+  if (g_strcmp0 (method, "pec") == 0)
+    return "pec";
+  if (g_strcmp0 (method, "messenger") == 0)
+    return "messenger";
+  return "registered_post";
+}
+
+/* The ids of the choices of record_failed_delivery, in the order of
+ * failure_reasons. */
+static const char * const failure_choices[] = { "unknown", "moved", "refused", "not_collected" };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (failure_choices) == G_N_ELEMENTS (failure_reasons));
+
+/* Translators: goods seized on site in the demo data */
+static const char * const seized_goods[] = {
+  N_("Television set"), N_("Motorcycle"), N_("Antique chest of drawers"), N_("Personal computer"),
+  N_("Painting"), N_("Espresso machine for a bar"),
+};
+
+static void
+fields_begin (Steps *s)
+{
+  g_string_assign (s->demo->fields, "{");
+}
+
+static void
+fields_name (Steps      *s,
+             const char *name)
+{
+  if (s->demo->fields->len > 1)
+    g_string_append_c (s->demo->fields, ',');
+  g_string_append_printf (s->demo->fields, "\"%s\":", name);
+}
+
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      else if ((guchar) *p < 0x20)
+        {
+          g_string_append_printf (out, "\\u%04x", (guint) (guchar) *p);
+        }
+      else
+        {
+          g_string_append_c (out, *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+field_text (Steps      *s,
+            const char *name,
+            const char *text)
+{
+  fields_name (s, name);
+  append_json_string (s->demo->fields, text);
+}
+
+static void
+field_date (Steps      *s,
+            const char *name,
+            gint32      julian)
+{
+  char date[11];
+
+  format_date (julian, date);
+  field_text (s, name, date);
+}
+
+static void
+field_int (Steps      *s,
+           const char *name,
+           gint64      value)
+{
+  fields_name (s, name);
+  g_string_append_printf (s->demo->fields, "%" G_GINT64_FORMAT, value);
+}
+
+/* Writes the step with the fields begun by fields_begin(); @act is the
+ * index of the act it produced, -1 for none. */
+static gboolean
+step (Steps       *s,
+      const char  *action,
+      gint32       on,
+      const char  *to,
+      gint         act,
+      GError     **error)
+{
+  Demo *demo = s->demo;
+  g_autofree char *id = next_id (demo, NS_CASE_EVENT);
+  char recorded_at[24];
+
+  g_string_append_c (demo->fields, '}');
+  format_date (on, recorded_at);
+  g_strlcat (recorded_at, "T16:00:00Z", sizeof recorded_at);
+
+  if (!insert_row (demo, STMT_CASE_EVENT, error, "ssisdsssss", id, s->c->id, s->seq, action, on,
+                   recorded_at, demo->user_ids[s->c->officer], s->state, to,
+                   demo->fields->str))
+    return FALSE;
+  if (act >= 0
+      && !insert_row (demo, STMT_CASE_EVENT_ACT, error, "ss", id, s->act_ids[act]))
+    return FALSE;
+
+  s->seq++;
+  s->state = to;
+  return TRUE;
+}
+
+/* The measure of an Italian case that an act after the injunction stands
+ * for. */
+static gboolean
+it_act_step (Steps       *s,
+             DemoDebtor  *d,
+             guint        k,
+             GError     **error)
+{
+  const DemoAct *act = &s->c->acts[k];
+  guint n = (guint) s->demo->counters[NS_CASE_EVENT];
+  char text[64];
+
+  fields_begin (s);
+  switch (act->type)
+    {
+    case ACT_REMINDER:
+      field_date (s, "reminded_on", act->issued);
+      return step (s, "send_reminder", act->issued, "reminded", (gint) k, error);
+
+    case ACT_VEHICLE_LIEN_NOTICE:
+      /* An invented plate of the Italian pattern: two letters, three
+       * digits, two letters. */
+      g_snprintf (text, sizeof text, "%c%c%03u%c%c", 'A' + n % 26, 'B' + n / 26 % 24, n % 1000,
+                  'C' + n / 7 % 23, 'D' + n / 11 % 22);
+      field_date (s, "lien_notice_on", act->delivered);
+      field_text (s, "plate", text);
+      return step (s, "send_lien_notice", act->issued, "lien_notice", (gint) k, error);
+
+    case ACT_VEHICLE_LIEN:
+      field_date (s, "lien_registered_on", act->issued);
+      return step (s, "register_lien", act->issued, "lien_registered", (gint) k, error);
+
+    case ACT_MORTGAGE_NOTICE:
+      /* Translators: land register data of a property in the demo data */
+      g_snprintf (text, sizeof text, _("Sheet %u, parcel %u"), 1 + n % 40, 100 + n % 900);
+      field_date (s, "mortgage_notice_on", act->delivered);
+      field_text (s, "property", text);
+      return step (s, "send_mortgage_notice", act->issued, "mortgage_notice", (gint) k, error);
+
+    case ACT_GARNISHMENT_ORDER:
+      field_date (s, "garnished_on", act->issued);
+      field_text (s, "third_party_kind", d->kind == ESA_DEBTOR_PERSON ? "employer" : "bank");
+      field_text (s, "third_party", d->kind == ESA_DEBTOR_PERSON ? "Esempio Servizi S.r.l."
+                                                                 : "Banca di Esempio");
+      return step (s, "garnish", act->issued, "garnishment", (gint) k, error);
+
+    case ACT_SEIZURE_REPORT:
+      field_date (s, "seized_on", act->issued);
+      fields_name (s, "seized_items");
+      g_string_append (s->demo->fields, "[{\"description\":");
+      append_json_string (s->demo->fields, _(seized_goods[n % G_N_ELEMENTS (seized_goods)]));
+      g_string_append_printf (s->demo->fields, ",\"estimated_value\":%u}]",
+                              (n % 40 + 2) * 5000);
+      return step (s, "seize_on_site", act->issued, "seizure", (gint) k, error);
+
+    case ACT_INSOLVENCY_CLAIM:
+      field_date (s, "papers_received_on", act->issued);
+      field_text (s, "proceedings", _("Bankruptcy proceedings at the court of Esempio"));
+      if (!step (s, "open_insolvency_claim", act->issued, "insolvency_claim", -1, error))
+        return FALSE;
+      fields_begin (s);
+      field_date (s, "claim_filed_on", act->issued);
+      field_int (s, "claimed_amount", s->c->total);
+      return step (s, "file_insolvency_claim", act->issued, "insolvency_claim", (gint) k, error);
+
+    case ACT_INJUNCTION:
+    case ACT_PAYMENT_ORDER:
+    case ACT_SEIZURE_NOTICE:
+    case ACT_LOSS_CERTIFICATE:
+    case N_ACT_TYPES:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+write_it_steps (Steps       *s,
+                DemoDebtor  *d,
+                GError     **error)
+{
+  DemoCase *c = s->c;
+  const DemoAct *injunction = &c->acts[0];
+  guint k;
+
+  /* The load list was approved before the case opened. */
+  s->state = "approved";
+  fields_begin (s);
+  field_date (s, "issued_on", injunction->issued);
+  if (!step (s, "issue_injunction", injunction->issued, "injunction_issued", 0, error))
+    return FALSE;
+
+  if (injunction->notif == NOTIF_SENT)
+    return TRUE;
+  if (injunction->notif == NOTIF_FAILED_RESENT)
+    {
+      fields_begin (s);
+      field_date (s, "delivery_failed_on", injunction->failed);
+      field_text (s, "failure_reason", failure_choices[injunction->failure]);
+      return step (s, "record_failed_delivery", injunction->failed, "notification_failed", -1,
+                   error);
+    }
+
+  fields_begin (s);
+  field_date (s, "notified_on", injunction->delivered);
+  field_text (s, "notification_method", method_choice (injunction->method));
+  if (!step (s, "record_notification", injunction->delivered, "notified", -1, error))
+    return FALSE;
+
+  for (k = 1; k < c->n_acts; k++)
+    {
+      if (!it_act_step (s, d, k, error))
+        return FALSE;
+    }
+
+  fields_begin (s);
+  switch ((ItState) c->state)
+    {
+    case IT_INSTALMENT_PLAN:
+      field_date (s, "plan_requested_on", c->plan_decided - 10);
+      field_date (s, "plan_decided_on", c->plan_decided);
+      field_date (s, "first_due_on", c->plan_decided + 30);
+      /* The debtor's plan row is that of their last case with a plan. */
+      field_int (s, "instalments", d->plan_case >= 0 && &d->cases[d->plan_case] == c
+                                   ? (gint64) s->demo->instalments->len : 12);
+      return step (s, "grant_instalment_plan", c->plan_decided, "instalment_plan", -1, error);
+
+    case IT_SUSPENDED:
+      field_date (s, "suspended_on", c->last);
+      field_text (s, "suspension_reason", _("Relief request under review"));
+      return step (s, "suspend", c->last, "suspended", -1, error);
+
+    case IT_PAID:
+      field_date (s, "paid_on", c->pay_on);
+      return step (s, "close_paid", c->pay_on, "paid", -1, error);
+
+    case IT_UNCOLLECTABLE:
+      field_date (s, "closed_on", c->closed);
+      field_text (s, "uncollectable_reason", "no_assets");
+      field_text (s, "measures_tried", _("Reminder and garnishment tried; no assets found"));
+      return step (s, "close_uncollectable", c->closed, "uncollectable", -1, error);
+
+    case IT_INJUNCTION_ISSUED:
+    case IT_NOTIFIED:
+    case IT_NOTIFICATION_FAILED:
+    case IT_REMINDED:
+    case IT_LIEN_NOTICE:
+    case IT_LIEN_REGISTERED:
+    case IT_MORTGAGE_NOTICE:
+    case IT_GARNISHMENT:
+    case IT_SEIZURE:
+    case IT_INSOLVENCY_CLAIM:
+    case N_IT_STATES:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+write_ch_steps (Steps   *s,
+                GError **error)
+{
+  DemoCase *c = s->c;
+  const DemoAct *order = &c->acts[0];
+  guint n = (guint) s->demo->counters[NS_CASE_EVENT];
+
+  s->state = "requested";
+  if (c->n_acts > 0)
+    {
+      fields_begin (s);
+      field_date (s, "order_issued_on", order->issued);
+      if (!step (s, "issue_payment_order", order->issued, "order_issued", 0, error))
+        return FALSE;
+      if (order->notif == NOTIF_SENT)
+        return TRUE;
+
+      fields_begin (s);
+      field_date (s, "served_on", order->delivered);
+      field_text (s, "served_to", n % 3 == 0 ? _("A member of the household")
+                                             : _("The debtor in person"));
+      if (!step (s, "serve", order->delivered, "served", -1, error))
+        return FALSE;
+    }
+
+  /* The seizure notice follows a request to continue; the seizure itself
+   * is carried out when it is delivered. */
+  if (c->n_acts > 1)
+    {
+      const DemoAct *notice = &c->acts[1];
+
+      fields_begin (s);
+      field_date (s, "continuation_requested_on", notice->issued);
+      if (!step (s, "request_continuation", notice->issued, "continuation_requested", 1, error))
+        return FALSE;
+      fields_begin (s);
+      field_date (s, "seized_on", notice->delivered);
+      field_text (s, "seizure_kind", n % 2 == 0 ? "wages" : "goods");
+      if (!step (s, "seize", notice->delivered, "seized", -1, error))
+        return FALSE;
+    }
+
+  fields_begin (s);
+  switch ((ChState) c->state)
+    {
+    case CH_OPPOSED:
+      field_date (s, "opposed_on", c->last);
+      return step (s, "record_opposition", c->last, "opposed", -1, error);
+
+    case CH_CONTINUABLE:
+      return step (s, "confirm_no_opposition", c->last, "continuable", -1, error);
+
+    case CH_LOSS_CERTIFICATE:
+      field_date (s, "loss_certified_on", c->acts[2].issued);
+      field_int (s, "uncovered", c->total);
+      return step (s, "issue_loss_certificate", c->acts[2].issued, "loss_certificate", 2, error);
+
+    case CH_PAID:
+      field_date (s, "paid_on", c->pay_on);
+      return step (s, "close_paid", c->pay_on, "paid", -1, error);
+
+    case CH_WITHDRAWN:
+      field_date (s, "withdrawn_on", c->closed);
+      return step (s, "withdraw", c->closed, "withdrawn", -1, error);
+
+    case CH_REQUESTED:
+    case CH_ORDER_ISSUED:
+    case CH_SERVED:
+    case CH_SEIZED:
+    case N_CH_STATES:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+write_case_events (Demo        *demo,
+                   DemoDebtor  *d,
+                   DemoCase    *c,
+                   char       **act_ids,
+                   GError     **error)
+{
+  Steps s = { demo, c, act_ids, 1, NULL };
+
+  return c->swiss ? write_ch_steps (&s, error) : write_it_steps (&s, d, error);
+}
+
 static gboolean
 write_cases (Demo        *demo,
              DemoDebtor  *d,
@@ -2712,6 +3114,8 @@ write_cases (Demo        *demo,
   for (i = 0; i < d->n_cases; i++)
     {
       DemoCase *c = &d->cases[i];
+      char *act_ids[MAX_ACTS] = { NULL, };
+      gboolean ok;
       guint p;
       guint k;
 
@@ -2729,8 +3133,13 @@ write_cases (Demo        *demo,
           return FALSE;
 
       for (k = 0; k < c->n_acts; k++)
-        if (!write_act (demo, d, c, &c->acts[k], error))
-          return FALSE;
+        if (!write_act (demo, d, c, &c->acts[k], &act_ids[k], error))
+          break;
+      ok = k == c->n_acts && write_case_events (demo, d, c, act_ids, error);
+      for (k = 0; k < c->n_acts; k++)
+        g_clear_pointer (&act_ids[k], g_free);
+      if (!ok)
+        return FALSE;
     }
 
   return TRUE;
@@ -3085,6 +3494,7 @@ demo_init (Demo                  *demo,
   demo->audit = g_array_sized_new (FALSE, FALSE, sizeof (AuditItem),
                                    MIN (options->debtors, 1000000) * 4 + 256);
   demo->strings = g_string_chunk_new (1 << 20);
+  demo->fields = g_string_sized_new (512);
 
   for (i = 0; i < N_STMTS; i++)
     if (sqlite3_prepare_v3 (demo->db, statements[i].sql, -1, SQLITE_PREPARE_PERSISTENT,
@@ -3127,6 +3537,8 @@ demo_clear (Demo *demo)
   g_clear_pointer (&demo->instalments, g_array_unref);
   g_clear_pointer (&demo->audit, g_array_unref);
   g_clear_pointer (&demo->strings, g_string_chunk_free);
+  if (demo->fields != NULL)
+    g_string_free (g_steal_pointer (&demo->fields), TRUE);
   g_clear_pointer (&demo->rand, g_rand_free);
 }
 
@@ -3173,7 +3585,7 @@ check_empty (EsaStore  *store,
 static const char * const loaded_tables[] = {
   "debtors", "addresses", "debtor_contacts", "relations", "positions", "cases",
   "case_positions", "acts", "notifications", "payments", "instalment_plans", "instalments",
-  "contact_log", "audit",
+  "contact_log", "audit", "case_events", "case_event_acts",
 };
 
 /* Drops the secondary indexes of the tables the load fills and returns their

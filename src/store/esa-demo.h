@@ -31,8 +31,9 @@ void     esa_demo_options_init (EsaDemoOptions *options);
  * Fills an empty store: an Italian municipality (EUR, pagoPA) and a Swiss
  * enforcement office's creditors (CHF), three offices, at least two users in
  * every role, @options->debtors debtors with about 3.3 positions each, cases
- * in every stage, acts, notifications, payments, instalment plans, contact
- * log entries and an audit history. Refuses a store that already has debtors
+ * in every stage with the steps (case events) that led each to its state,
+ * acts, notifications, payments, instalment plans, contact log entries and
+ * an audit history. Refuses a store that already has debtors
  * (ESA_STORE_ERROR_INVALID).
  *
  * Everything goes in as one transaction, without outbox operations (the demo

@@ -49,6 +49,17 @@ gboolean  _esa_store_audit_append    (EsaStore    *self,
 gboolean  _esa_store_search_index_debtor (EsaStore    *self,
                                           const char  *debtor_id,
                                           GError     **error);
+/* Rebuilds the documents of the debtors numbered @nums (debtors.num) in
+ * one statement, inside the caller's transaction; @fresh: none of them has
+ * a document yet (new debtors), so that there is nothing to delete. FTS5
+ * writes its pending terms out at every statement boundary of a transaction,
+ * so that indexing many debtors one call each would leave one small segment
+ * per debtor. */
+gboolean  _esa_store_search_index_debtors (EsaStore      *self,
+                                           const gint64  *nums,
+                                           guint          n_nums,
+                                           gboolean       fresh,
+                                           GError       **error);
 /* Rebuilds the whole full-text index from the tables (bulk loads). */
 gboolean  _esa_store_search_rebuild  (EsaStore    *self,
                                       GError     **error);
@@ -144,6 +155,23 @@ gboolean  _esa_store_outbox_append   (EsaStore    *self,
                                       JsonNode    *payload,
                                       gint64       base_version,
                                       GError     **error);
+
+/**
+ * _esa_store_outbox_append_text:
+ * @payload: a JSON object as text, e.g. built by a bulk writer
+ * @created_at: (nullable): ISO 8601 UTC timestamp; NULL for now
+ *
+ * Like _esa_store_outbox_append() for a payload that is already text, so that
+ * bulk writers (load lists) need not build a JsonNode per row.
+ */
+gboolean  _esa_store_outbox_append_text (EsaStore    *self,
+                                         const char  *kind,
+                                         const char  *entity,
+                                         const char  *entity_id,
+                                         const char  *payload,
+                                         gint64       base_version,
+                                         const char  *created_at,
+                                         GError     **error);
 
 /**
  * _esa_store_row_to_json:

@@ -41,6 +41,10 @@ G_DEFINE_QUARK (esa-store-error-quark, esa_store_error)
  * step has been released. */
 static const char * const migrations[] = {
   "/org/esattore/Esattore/store/schema/001-initial.sql",
+  "/org/esattore/Esattore/store/schema/002-case-events.sql",
+  "/org/esattore/Esattore/store/schema/003-load-lists.sql",
+  "/org/esattore/Esattore/store/schema/004-instalment-reminders.sql",
+  "/org/esattore/Esattore/store/schema/005-payments.sql",
 };
 
 #define SQLITE_HEADER_MAGIC "SQLite format 3"
@@ -1032,6 +1036,50 @@ _esa_store_outbox_append (EsaStore    *self,
   _esa_stmt_bind_text (stmt, 7, hlc);
   sqlite3_bind_int (stmt, 8, self->schema_version);
   _esa_stmt_bind_text (stmt, 9, now);
+
+  return _esa_store_step_done (self, stmt, error);
+}
+
+gboolean
+_esa_store_outbox_append_text (EsaStore    *self,
+                               const char  *kind,
+                               const char  *entity,
+                               const char  *entity_id,
+                               const char  *payload,
+                               gint64       base_version,
+                               const char  *created_at,
+                               GError     **error)
+{
+  g_autoptr(EsaStoreStmt) stmt = NULL;
+  g_autofree char *op_id = NULL;
+  g_autofree char *hlc = NULL;
+  g_autofree char *now = NULL;
+
+  g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (payload != NULL, FALSE);
+
+  stmt = _esa_store_prepare (self,
+                             "INSERT INTO outbox (op_id, kind, entity, entity_id, payload, "
+                             "base_version, hlc, schema_version, created_at) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+
+  op_id = esa_uuid_new ();
+  hlc = esa_hlc_tick (&self->hlc, g_get_real_time () / 1000);
+  if (created_at == NULL)
+    created_at = now = _esa_store_now_iso ();
+
+  _esa_stmt_bind_text (stmt, 1, op_id);
+  _esa_stmt_bind_text (stmt, 2, kind);
+  _esa_stmt_bind_text (stmt, 3, entity);
+  _esa_stmt_bind_text (stmt, 4, entity_id);
+  sqlite3_bind_text (stmt, 5, payload, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, base_version);
+  _esa_stmt_bind_text (stmt, 7, hlc);
+  sqlite3_bind_int (stmt, 8, self->schema_version);
+  _esa_stmt_bind_text (stmt, 9, created_at);
 
   return _esa_store_step_done (self, stmt, error);
 }

@@ -182,3 +182,6 @@ char       *esa_store_add_document    (EsaStore *self, const EsaDocument *docume
 gint64      esa_store_count_pending_ops (EsaStore *self, GError **error);
 
 G_END_DECLS
+
+/* Case actions: running the steps of a case's procedure. */
+#include "esa-store-cases.h"

@@ -1,0 +1,3 @@
+#include "esa-documents-error.h"
+
+G_DEFINE_QUARK (esa-documents-error-quark, esa_documents_error)
