@@ -1020,10 +1020,6 @@ count_progress (guint       done,
 static void
 test_batch (void)
 {
-  /* Known defect, left open: the combined print file draws pages the
-   * renderer did not record, which aborts. Reported in the closing note. */
-  g_test_skip ("mass generation's print file is unfinished (recorded pages missing)");
-  return;
   g_autoptr(GPtrArray) cases = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) ids = NULL;
@@ -1104,10 +1100,6 @@ test_batch (void)
 static void
 test_batch_load_list (void)
 {
-  /* Known defect, left open: the combined print file draws pages the
-   * renderer did not record, which aborts. Reported in the closing note. */
-  g_test_skip ("mass generation's print file is unfinished (recorded pages missing)");
-  return;
   g_autofree char *list = query_one ("SELECT l.id FROM load_lists l "
                                      "JOIN bodies b ON b.id = l.body_id "
                                      "WHERE l.state = 'approved' AND b.country = 'IT' "
@@ -1140,10 +1132,6 @@ test_batch_load_list (void)
 static void
 test_batch_cancel (void)
 {
-  /* Known defect, left open: the combined print file draws pages the
-   * renderer did not record, which aborts. Reported in the closing note. */
-  g_test_skip ("mass generation's print file is unfinished (recorded pages missing)");
-  return;
   g_autoptr(GPtrArray) cases = query ("SELECT case_id FROM acts WHERE type = 'injunction' "
                                       "ORDER BY case_id LIMIT 4");
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -1200,10 +1188,6 @@ on_async_done (GObject      *source,
 static void
 test_batch_async (void)
 {
-  /* Known defect, left open: the combined print file draws pages the
-   * renderer did not record, which aborts. Reported in the closing note. */
-  g_test_skip ("mass generation's print file is unfinished (recorded pages missing)");
-  return;
   g_autoptr(GPtrArray) cases = query ("SELECT case_id FROM acts WHERE type = 'payment_order' "
                                       "ORDER BY case_id DESC LIMIT 3");
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();

@@ -1462,8 +1462,8 @@ _esa_act_layout_pages (EsaDraw           *draw,
     {
       cairo_surface_t *surface = NULL;
 
-      /* Drawn straight onto the act's own PDF (replaying a recording into
-       * a PDF costs a third more), and recorded when asked for. */
+      /* Drawn straight onto a PDF when given one, and recorded when asked
+       * for. */
       if (direct != NULL)
         {
           if (!draw_page_on (&self, direct, i, error))

@@ -332,11 +332,20 @@ esa_act_renderer_render (EsaActRenderer    *self,
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Esattore");
   cr = cairo_create (surface);
 
+  /* Recorded pages are replayed into the PDF (a batch replays them again
+   * into its print file); otherwise they are drawn straight onto it. */
   act->pages = _esa_act_layout_pages (self->draw, tmpl, data,
                                       logo != NULL ? logo->surface : NULL,
                                       logo != NULL ? logo->width : 0,
-                                      logo != NULL ? logo->height : 0, cr,
+                                      logo != NULL ? logo->height : 0,
+                                      self->record_pages ? NULL : cr,
                                       self->record_pages, error);
+  if (act->pages != NULL && self->record_pages)
+    for (guint i = 0; i < act->pages->len; i++)
+      {
+        esa_rendered_act_draw_page (act, cr, i);
+        cairo_show_page (cr);
+      }
   cairo_destroy (cr);
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
