@@ -429,7 +429,8 @@ case_do (EsaCliContext *cli,
       {
         g_autofree char *next = g_strdup_printf ("%s (%s)", case_->next_deadline,
                                                  case_->next_deadline_label != NULL
-                                                 ? case_->next_deadline_label : "");
+                                                 ? esa_procedure_gettext (case_->next_deadline_label)
+                                                 : "");
 
         esa_cli_table_add_row (table, _("Next deadline"), next);
       }
@@ -556,7 +557,8 @@ case_due (EsaCliContext *cli,
       {
         const EsaCase *case_ = g_ptr_array_index (cases, i);
 
-        esa_cli_table_add_row (table, case_->next_deadline, case_->next_deadline_label,
+        esa_cli_table_add_row (table, case_->next_deadline,
+                               esa_procedure_gettext (case_->next_deadline_label),
                                case_->id, case_->state, case_->officer_name);
       }
     esa_cli_table_print (table, 0);

@@ -418,7 +418,8 @@ print_cases (const EsaDossier *dossier)
       g_autofree char *next = NULL;
 
       if (case_->next_deadline_label != NULL && deadline[0] != '\0')
-        next = g_strdup_printf ("%s (%s)", deadline, case_->next_deadline_label);
+        next = g_strdup_printf ("%s (%s)", deadline,
+                                esa_procedure_gettext (case_->next_deadline_label));
 
       esa_cli_table_add_row (table, case_->procedure_id, case_->state, opened,
                              next != NULL ? next : deadline, case_->officer_name);

@@ -7,6 +7,7 @@
 #include "esa-date.h"
 #include "esa-identifiers.h"
 #include "esa-money.h"
+#include "esa-procedure.h"
 #include "esa-dossier-format.h"
 #include "esa-dossier-page.h"
 #include "esa-dossier-row.h"
@@ -577,7 +578,8 @@ new_deadline_suffix (const EsaCase *case_)
 
   if (!is_blank (case_->next_deadline_label))
     {
-      GtkWidget *label = new_suffix_label (case_->next_deadline_label, "caption");
+      GtkWidget *label = new_suffix_label (esa_procedure_gettext (case_->next_deadline_label),
+                                           "caption");
 
       gtk_widget_add_css_class (label, "dim-label");
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
@@ -860,7 +862,8 @@ fill_cases (EsaDossierPage   *self,
       esa_dossier_row_set_date (row, CASE_OPENED, case_->opened_on);
       esa_dossier_row_set_date (row, CASE_CLOSED, case_->closed_on);
       esa_dossier_row_set_date (row, CASE_NEXT_DEADLINE, case_->next_deadline);
-      esa_dossier_row_set_text (row, CASE_DEADLINE_LABEL, case_->next_deadline_label);
+      esa_dossier_row_set_text (row, CASE_DEADLINE_LABEL,
+                                esa_procedure_gettext (case_->next_deadline_label));
 
       g_list_store_append (rows, row);
     }

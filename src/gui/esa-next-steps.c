@@ -224,7 +224,8 @@ describe_case_state (const EsaCase *case_)
 
   /* Translators: a case's state, its next deadline and what the deadline is
    * for: "Payment order served · 14 Mar 2027: Time to oppose". */
-  return g_strdup_printf (_("%s · %s: %s"), state, date, case_->next_deadline_label);
+  return g_strdup_printf (_("%s · %s: %s"), state, date,
+                          esa_procedure_gettext (case_->next_deadline_label));
 }
 
 static GtkWidget *

@@ -1352,7 +1352,7 @@ compute_next_deadline (EsaProcedure    *procedure,
     }
 
   *out_date = best_deadline != NULL ? esa_date_to_iso (&best) : NULL;
-  *out_label = best_deadline != NULL ? g_strdup (esa_procedure_gettext (best_deadline->label))
+  *out_label = best_deadline != NULL ? g_strdup (best_deadline->label)
                                      : NULL;
   return TRUE;
 }
