@@ -16,13 +16,7 @@
 static int act_render (EsaCliContext *cli, int argc, char **argv);
 static int act_batch  (EsaCliContext *cli, int argc, char **argv);
 
-static const struct
-{
-  const char        *name;
-  const char        *command;
-  const char        *description;
-  EsaCliCommandFunc  func;
-} subcommands[] = {
+static const EsaCliSubcommand subcommands[] = {
   { "render", "act render", N_("Write one act as a PDF and archive it in its dossier"),
     act_render },
   { "batch", "act batch", N_("Print the acts of a load list or of a list of cases"), act_batch },
@@ -430,48 +424,10 @@ act_batch (EsaCliContext *cli,
 
 /* ---- the command -------------------------------------------------------- */
 
-static char *
-subcommand_summary (void)
-{
-  g_autoptr(GString) text = g_string_new (_("Subcommands:"));
-
-  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    g_string_append_printf (text, "\n  %-8s %s", subcommands[i].name,
-                            _(subcommands[i].description));
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 int
 esa_cli_act (EsaCliContext *cli,
              int            argc,
              char         **argv)
 {
-  const char *command = cli->command;
-  int status;
-
-  for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (subcommands); i++)
-    {
-      if (g_str_equal (argv[1], subcommands[i].name))
-        {
-          cli->command = subcommands[i].command;
-          status = subcommands[i].func (cli, argc - 1, argv + 1);
-          cli->command = command;
-          return status;
-        }
-    }
-
-  {
-    g_autofree char *summary = subcommand_summary ();
-
-    if (!esa_cli_parse_options (cli, _("render|batch …"), summary, NULL, 0, 1, &argc, &argv,
-                                &status))
-      return status;
-  }
-  if (argc >= 2)
-    esa_cli_printerr (_("act: unknown subcommand “%s”; usage: %s act render|batch …"), argv[1],
-                      g_get_prgname ());
-  else
-    esa_cli_printerr (_("act: missing subcommand; usage: %s act render|batch …"),
-                      g_get_prgname ());
-  return ESA_CLI_EXIT_INVALID;
+  return esa_cli_run_subcommand (cli, argc, argv, subcommands, G_N_ELEMENTS (subcommands));
 }

@@ -8,22 +8,12 @@
 
 #define DEFAULT_DUE_LIMIT 50
 
-typedef int (*CaseCommandFunc) (EsaCliContext *cli,
-                                 int            argc,
-                                 char         **argv);
-
 static int case_actions (EsaCliContext *cli, int argc, char **argv);
 static int case_do      (EsaCliContext *cli, int argc, char **argv);
 static int case_undo    (EsaCliContext *cli, int argc, char **argv);
 static int case_due     (EsaCliContext *cli, int argc, char **argv);
 
-static const struct
-{
-  const char      *name;
-  const char      *command;   /* as the usage line names it */
-  const char      *description;
-  CaseCommandFunc  func;
-} subcommands[] = {
+static const EsaCliSubcommand subcommands[] = {
   { "actions", "case actions", N_("List the actions of a case, available and blocked, with why"),
     case_actions },
   { "do", "case do", N_("Run an action on a case"), case_do },
@@ -568,50 +558,10 @@ case_due (EsaCliContext *cli,
 
 /* ---- the command -------------------------------------------------------- */
 
-static char *
-subcommand_summary (void)
-{
-  g_autoptr(GString) text = g_string_new (_("Subcommands:"));
-
-  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    g_string_append_printf (text, "\n  %-8s %s", subcommands[i].name,
-                            _(subcommands[i].description));
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 int
 esa_cli_case (EsaCliContext *cli,
               int            argc,
               char         **argv)
 {
-  const char *command = cli->command;
-  int status;
-
-  for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (subcommands); i++)
-    {
-      if (g_str_equal (argv[1], subcommands[i].name))
-        {
-          cli->command = subcommands[i].command;
-          status = subcommands[i].func (cli, argc - 1, argv + 1);
-          cli->command = command;
-          return status;
-        }
-    }
-
-  /* No subcommand: "case --help" shows them all; anything else is a
-   * mistake. */
-  {
-    g_autofree char *summary = subcommand_summary ();
-
-    if (!esa_cli_parse_options (cli, _("actions|do|undo|due …"), summary, NULL, 0, 1, &argc,
-                                &argv, &status))
-      return status;
-  }
-  if (argc >= 2)
-    esa_cli_printerr (_("case: unknown subcommand “%s”; usage: %s case actions|do|undo|due …"),
-                      argv[1], g_get_prgname ());
-  else
-    esa_cli_printerr (_("case: missing subcommand; usage: %s case actions|do|undo|due …"),
-                      g_get_prgname ());
-  return ESA_CLI_EXIT_INVALID;
+  return esa_cli_run_subcommand (cli, argc, argv, subcommands, G_N_ELEMENTS (subcommands));
 }

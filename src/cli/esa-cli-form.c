@@ -12,13 +12,7 @@
 static int form_fields (EsaCliContext *cli, int argc, char **argv);
 static int form_fill   (EsaCliContext *cli, int argc, char **argv);
 
-static const struct
-{
-  const char        *name;
-  const char        *command;
-  const char        *description;
-  EsaCliCommandFunc  func;
-} subcommands[] = {
+static const EsaCliSubcommand subcommands[] = {
   { "fields", "form fields", N_("List the fields of a PDF form: name, type, value"),
     form_fields },
   { "fill", "form fill", N_("Fill the fields of a PDF form and save a copy"), form_fill },
@@ -157,48 +151,10 @@ form_fill (EsaCliContext *cli,
   return ESA_CLI_EXIT_OK;
 }
 
-static char *
-subcommand_summary (void)
-{
-  g_autoptr(GString) text = g_string_new (_("Subcommands:"));
-
-  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    g_string_append_printf (text, "\n  %-8s %s", subcommands[i].name,
-                            _(subcommands[i].description));
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 int
 esa_cli_form (EsaCliContext *cli,
               int            argc,
               char         **argv)
 {
-  const char *command = cli->command;
-  int status;
-
-  for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (subcommands); i++)
-    {
-      if (g_str_equal (argv[1], subcommands[i].name))
-        {
-          cli->command = subcommands[i].command;
-          status = subcommands[i].func (cli, argc - 1, argv + 1);
-          cli->command = command;
-          return status;
-        }
-    }
-
-  {
-    g_autofree char *summary = subcommand_summary ();
-
-    if (!esa_cli_parse_options (cli, _("fields|fill …"), summary, NULL, 0, 1, &argc, &argv,
-                                &status))
-      return status;
-  }
-  if (argc >= 2)
-    esa_cli_printerr (_("form: unknown subcommand “%s”; usage: %s form fields|fill …"), argv[1],
-                      g_get_prgname ());
-  else
-    esa_cli_printerr (_("form: missing subcommand; usage: %s form fields|fill …"),
-                      g_get_prgname ());
-  return ESA_CLI_EXIT_INVALID;
+  return esa_cli_run_subcommand (cli, argc, argv, subcommands, G_N_ELEMENTS (subcommands));
 }

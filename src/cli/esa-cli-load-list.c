@@ -9,10 +9,6 @@
 #include "esa-load-list-reader.h"
 #include "esa-store-load-lists.h"
 
-typedef int (*LoadListCommandFunc) (EsaCliContext *cli,
-                                     int            argc,
-                                     char         **argv);
-
 static int load_list_import  (EsaCliContext *cli, int argc, char **argv);
 static int load_list_show    (EsaCliContext *cli, int argc, char **argv);
 static int load_list_list    (EsaCliContext *cli, int argc, char **argv);
@@ -20,13 +16,7 @@ static int load_list_approve (EsaCliContext *cli, int argc, char **argv);
 static int load_list_reject  (EsaCliContext *cli, int argc, char **argv);
 static int load_list_mapping (EsaCliContext *cli, int argc, char **argv);
 
-static const struct
-{
-  const char          *name;
-  const char          *command;   /* as the usage line names it */
-  const char          *description;
-  LoadListCommandFunc  func;
-} subcommands[] = {
+static const EsaCliSubcommand subcommands[] = {
   { "import", "load-list import",
     N_("Check a load list file and import it, all or nothing, to await approval"),
     load_list_import },
@@ -850,50 +840,10 @@ load_list_mapping (EsaCliContext *cli,
 
 /* ---- the command ------------------------------------------------------------- */
 
-static char *
-subcommand_summary (void)
-{
-  g_autoptr(GString) text = g_string_new (_("Subcommands:"));
-
-  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    g_string_append_printf (text, "\n  %-9s %s", subcommands[i].name,
-                            _(subcommands[i].description));
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 int
 esa_cli_load_list (EsaCliContext *cli,
                    int            argc,
                    char         **argv)
 {
-  const char *command = cli->command;
-  g_autofree char *summary = NULL;
-  int status;
-
-  for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (subcommands); i++)
-    {
-      if (g_str_equal (argv[1], subcommands[i].name))
-        {
-          cli->command = subcommands[i].command;
-          status = subcommands[i].func (cli, argc - 1, argv + 1);
-          cli->command = command;
-          return status;
-        }
-    }
-
-  /* No subcommand: "load-list --help" shows them all; anything else is a
-   * mistake. */
-  summary = subcommand_summary ();
-  if (!esa_cli_parse_options (cli, _("import|show|list|approve|reject|mapping …"), summary, NULL,
-                              0, 1, &argc, &argv, &status))
-    return status;
-  if (argc >= 2)
-    esa_cli_printerr (_("load-list: unknown subcommand “%s”; usage: %s load-list "
-                        "import|show|list|approve|reject|mapping …"),
-                      argv[1], g_get_prgname ());
-  else
-    esa_cli_printerr (_("load-list: missing subcommand; usage: %s load-list "
-                        "import|show|list|approve|reject|mapping …"),
-                      g_get_prgname ());
-  return ESA_CLI_EXIT_INVALID;
+  return esa_cli_run_subcommand (cli, argc, argv, subcommands, G_N_ELEMENTS (subcommands));
 }

@@ -10,8 +10,6 @@
 #include "esa-payment-flow.h"
 #include "esa-store-payments.h"
 
-typedef int (*PaymentsCommandFunc) (EsaCliContext *cli, int argc, char **argv);
-
 static int payments_import     (EsaCliContext *cli, int argc, char **argv);
 static int payments_unmatched  (EsaCliContext *cli, int argc, char **argv);
 static int payments_candidates (EsaCliContext *cli, int argc, char **argv);
@@ -19,13 +17,7 @@ static int payments_assign     (EsaCliContext *cli, int argc, char **argv);
 static int payments_park       (EsaCliContext *cli, int argc, char **argv);
 static int payments_refunds    (EsaCliContext *cli, int argc, char **argv);
 
-static const struct
-{
-  const char          *name;
-  const char          *command;   /* as the usage line names it */
-  const char          *description;
-  PaymentsCommandFunc  func;
-} subcommands[] = {
+static const EsaCliSubcommand subcommands[] = {
   { "import", "payments import",
     N_("Import a payment flow: pagoPA, camt.054 or CSV; match, allocate, close paid cases"),
     payments_import },
@@ -819,52 +811,10 @@ payments_refunds (EsaCliContext *cli,
 
 /* ---- the command ---------------------------------------------------------------- */
 
-static char *
-subcommand_summary (void)
-{
-  g_autoptr(GString) text = g_string_new (_("Subcommands:"));
-
-  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
-    g_string_append_printf (text, "\n  %-10s %s", subcommands[i].name,
-                            _(subcommands[i].description));
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 int
 esa_cli_payments (EsaCliContext *cli,
                   int            argc,
                   char         **argv)
 {
-  const char *command = cli->command;
-  int status;
-
-  for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (subcommands); i++)
-    {
-      if (g_str_equal (argv[1], subcommands[i].name))
-        {
-          cli->command = subcommands[i].command;
-          status = subcommands[i].func (cli, argc - 1, argv + 1);
-          cli->command = command;
-          return status;
-        }
-    }
-
-  /* No subcommand: "payments --help" shows them all; anything else is a
-   * mistake. */
-  {
-    g_autofree char *summary = subcommand_summary ();
-
-    if (!esa_cli_parse_options (cli, _("import|unmatched|candidates|assign|park|refunds …"),
-                                summary, NULL, 0, 1, &argc, &argv, &status))
-      return status;
-  }
-  if (argc >= 2)
-    esa_cli_printerr (_("payments: unknown subcommand “%s”; usage: %s payments "
-                        "import|unmatched|candidates|assign|park|refunds …"),
-                      argv[1], g_get_prgname ());
-  else
-    esa_cli_printerr (_("payments: missing subcommand; usage: %s payments "
-                        "import|unmatched|candidates|assign|park|refunds …"),
-                      g_get_prgname ());
-  return ESA_CLI_EXIT_INVALID;
+  return esa_cli_run_subcommand (cli, argc, argv, subcommands, G_N_ELEMENTS (subcommands));
 }

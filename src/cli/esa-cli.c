@@ -401,3 +401,54 @@ esa_cli_table_free (EsaCliTable *table)
   g_free (table->right_aligned);
   g_free (table);
 }
+
+/* ---- subcommands ----------------------------------------------------------- */
+
+int
+esa_cli_run_subcommand (EsaCliContext          *cli,
+                        int                     argc,
+                        char                  **argv,
+                        const EsaCliSubcommand *subcommands,
+                        guint                   n_subcommands)
+{
+  const char *command = cli->command;
+  g_autoptr(GString) summary = g_string_new (_("Subcommands:"));
+  g_autoptr(GString) choices = g_string_new (NULL);
+  int width = 0;
+  int status;
+
+  for (guint i = 0; argc >= 2 && i < n_subcommands; i++)
+    {
+      if (g_str_equal (argv[1], subcommands[i].name))
+        {
+          cli->command = subcommands[i].command;
+          status = subcommands[i].func (cli, argc - 1, argv + 1);
+          cli->command = command;
+          return status;
+        }
+    }
+
+  for (guint i = 0; i < n_subcommands; i++)
+    width = MAX (width, (int) strlen (subcommands[i].name));
+  for (guint i = 0; i < n_subcommands; i++)
+    {
+      g_string_append_printf (summary, "\n  %-*s  %s", width, subcommands[i].name,
+                              _(subcommands[i].description));
+      g_string_append_printf (choices, "%s%s", i > 0 ? "|" : "", subcommands[i].name);
+    }
+  g_string_append (choices, " …");
+
+  /* No subcommand: "COMMAND --help" shows them all; anything else is a
+   * mistake. */
+  if (!esa_cli_parse_options (cli, choices->str, summary->str, NULL, 0, 1, &argc, &argv, &status))
+    return status;
+  if (argc >= 2)
+    /* Translators: "case: unknown subcommand “dox”; usage: esattore-cli case actions|do …" */
+    esa_cli_printerr (_("%s: unknown subcommand “%s”; usage: %s %s %s"), command, argv[1],
+                      g_get_prgname (), command, choices->str);
+  else
+    /* Translators: "case: missing subcommand; usage: esattore-cli case actions|do …" */
+    esa_cli_printerr (_("%s: missing subcommand; usage: %s %s %s"), command, g_get_prgname (),
+                      command, choices->str);
+  return ESA_CLI_EXIT_INVALID;
+}

@@ -31,6 +31,23 @@ typedef int (*EsaCliCommandFunc) (EsaCliContext *cli,
                                   int            argc,
                                   char         **argv);
 
+/* A command with subcommands ("case actions", "payments import" …). */
+typedef struct
+{
+  const char        *name;
+  const char        *command;      /* as the usage line names it */
+  const char        *description;  /* marked with N_() */
+  EsaCliCommandFunc  func;
+} EsaCliSubcommand;
+
+/* Runs the subcommand @argv[1] names; with none or an unknown one, prints
+ * the list of subcommands for --help, or an error naming the choices. */
+int  esa_cli_run_subcommand (EsaCliContext          *cli,
+                             int                     argc,
+                             char                  **argv,
+                             const EsaCliSubcommand *subcommands,
+                             guint                   n_subcommands);
+
 /* The commands, one function each; @argv[0] is the command's name. */
 int  esa_cli_check_id     (EsaCliContext *cli, int argc, char **argv);
 int  esa_cli_init         (EsaCliContext *cli, int argc, char **argv);

@@ -74,7 +74,7 @@ print_usage (FILE *stream)
                           _("COMMAND [ARGUMENTS…]"));
   g_string_append_printf (text, "%s\n", _("Commands:"));
   for (i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %-10s %s\n", commands[i].name, _(commands[i].description));
+    g_string_append_printf (text, "  %-12s %s\n", commands[i].name, _(commands[i].description));
   g_string_append_printf (text, "\n%s\n", _("Options:"));
   g_string_append_printf (text, "  %-14s %s\n", "--db FILE", _("The Esattore database to work on"));
   g_string_append_printf (text, "  %-14s %s\n", "--version", _("Print the version and exit"));
