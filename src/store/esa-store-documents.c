@@ -9,6 +9,7 @@
 
 #include "esa-store-documents.h"
 #include "esa-store-private.h"
+#include "esa-store-rows-private.h"
 
 #define text(i) _esa_stmt_dup_text (stmt, (i))
 
@@ -58,162 +59,6 @@ esa_act_data_free (EsaActData *self)
 
 /* ---- readers ------------------------------------------------------------ */
 
-typedef gpointer (*RowReader) (EsaStoreStmt *stmt);
-
-/* Every row of @sql with @id bound to ?1. */
-static GPtrArray *
-read_rows (EsaStore        *self,
-           const char      *sql,
-           const char      *id,
-           RowReader        reader,
-           GDestroyNotify   free_func,
-           GError         **error)
-{
-  g_autoptr(EsaStoreStmt) stmt = _esa_store_prepare (self, sql, error);
-  g_autoptr(GPtrArray) rows = NULL;
-  gboolean row;
-
-  if (stmt == NULL)
-    return NULL;
-
-  rows = g_ptr_array_new_with_free_func (free_func);
-  _esa_stmt_bind_text (stmt, 1, id);
-  while (_esa_store_step (self, stmt, &row, error))
-    {
-      if (!row)
-        return g_steal_pointer (&rows);
-      g_ptr_array_add (rows, reader (stmt));
-    }
-  return NULL;
-}
-
-/* The first row of @sql with @id bound to ?1; NULL without an error when
- * there is none. */
-static gpointer
-read_first (EsaStore    *self,
-            const char  *sql,
-            const char  *id,
-            RowReader    reader,
-            GError     **error)
-{
-  g_autoptr(EsaStoreStmt) stmt = _esa_store_prepare (self, sql, error);
-  gboolean row;
-
-  if (stmt == NULL)
-    return NULL;
-
-  _esa_stmt_bind_text (stmt, 1, id);
-  if (!_esa_store_step (self, stmt, &row, error) || !row)
-    return NULL;
-  return reader (stmt);
-}
-
-static gpointer
-read_act (EsaStoreStmt *stmt)
-{
-  EsaAct *act = g_new0 (EsaAct, 1);
-
-  act->id = text (0);
-  act->case_id = text (1);
-  act->debtor_id = text (2);
-  act->type = text (3);
-  act->number = text (4);
-  act->issued_on = text (5);
-  act->amount = sqlite3_column_int64 (stmt, 6);
-  act->notification_state = text (7);
-  act->notified_on = text (8);
-  return act;
-}
-
-static gpointer
-read_case (EsaStoreStmt *stmt)
-{
-  EsaCase *case_ = g_new0 (EsaCase, 1);
-
-  case_->id = text (0);
-  case_->debtor_id = text (1);
-  case_->body_id = text (2);
-  case_->office_id = text (3);
-  case_->procedure_id = text (4);
-  case_->state = text (5);
-  case_->officer_id = text (6);
-  case_->officer_name = text (7);
-  case_->opened_on = text (8);
-  case_->closed_on = text (9);
-  case_->next_deadline = text (10);
-  case_->next_deadline_label = text (11);
-  return case_;
-}
-
-static gpointer
-read_office (EsaStoreStmt *stmt)
-{
-  EsaOffice *office = g_new0 (EsaOffice, 1);
-
-  office->id = text (0);
-  office->name = text (1);
-  office->town = text (2);
-  office->country = text (3);
-  return office;
-}
-
-static gpointer
-read_user (EsaStoreStmt *stmt)
-{
-  EsaUser *user = g_new0 (EsaUser, 1);
-
-  user->id = text (0);
-  user->name = text (1);
-  user->login = text (2);
-  if (!esa_role_from_string ((const char *) sqlite3_column_text (stmt, 3), &user->role))
-    user->role = ESA_ROLE_OFFICER;
-  user->office_id = text (4);
-  user->office_name = text (5);
-  return user;
-}
-
-static gpointer
-read_position (EsaStoreStmt *stmt)
-{
-  EsaPosition *position = g_new0 (EsaPosition, 1);
-
-  position->id = text (0);
-  position->debtor_id = text (1);
-  position->body_id = text (2);
-  position->body_name = text (3);
-  position->currency = text (4);
-  position->load_list_id = text (5);
-  position->revenue_type = text (6);
-  position->year = sqlite3_column_int (stmt, 7);
-  position->reference = text (8);
-  position->payment_reference = text (9);
-  position->due_date = text (10);
-  position->state = text (11);
-  position->principal = sqlite3_column_int64 (stmt, 12);
-  position->sanctions = sqlite3_column_int64 (stmt, 13);
-  position->interest = sqlite3_column_int64 (stmt, 14);
-  position->costs = sqlite3_column_int64 (stmt, 15);
-  position->paid = sqlite3_column_int64 (stmt, 16);
-  return position;
-}
-
-static gpointer
-read_plan (EsaStoreStmt *stmt)
-{
-  EsaInstalmentPlan *plan = g_new0 (EsaInstalmentPlan, 1);
-
-  plan->id = text (0);
-  plan->debtor_id = text (1);
-  plan->case_id = text (2);
-  plan->state = text (3);
-  plan->total = sqlite3_column_int64 (stmt, 4);
-  plan->currency = text (5);
-  plan->instalments = sqlite3_column_int (stmt, 6);
-  plan->paid_instalments = sqlite3_column_int (stmt, 7);
-  plan->first_due = text (8);
-  return plan;
-}
-
 static gpointer
 read_instalment (EsaStoreStmt *stmt)
 {
@@ -251,10 +96,6 @@ read_string (EsaStoreStmt *stmt)
 
 /* ---- the act and what is printed with it --------------------------------- */
 
-#define USER_SELECT \
-  "SELECT u.id, u.name, u.login, u.role, u.office_id, o.name " \
-  "FROM users u LEFT JOIN offices o ON o.id = u.office_id "
-
 static gboolean
 fill_act_data (EsaStore    *self,
                const char  *act_id,
@@ -265,16 +106,14 @@ fill_act_data (EsaStore    *self,
   g_autofree char *fields = NULL;
   GError *local_error = NULL;
 
-  data->act = read_first (self,
-                          "SELECT a.id, a.case_id, a.debtor_id, a.type, a.number, a.issued_on, "
-                          "  a.amount, coalesce(n.state, 'pending'), "
-                          "  CASE n.state WHEN 'delivered' THEN n.delivered_on "
-                          "    WHEN 'failed' THEN n.failed_on END "
-                          "FROM acts a LEFT JOIN notifications n ON n.id = "
-                          "  (SELECT id FROM notifications WHERE act_id = a.id "
-                          "     ORDER BY attempt DESC LIMIT 1) "
-                          "WHERE a.id = ?1",
-                          act_id, read_act, &local_error);
+  data->act = _esa_store_read_first (self,
+                                     "SELECT a.id, a.case_id, a.debtor_id, a.type, a.number, "
+                                     "a.issued_on, a.amount, coalesce(n.state, 'pending'), CASE "
+                                     "n.state WHEN 'delivered' THEN n.delivered_on WHEN 'failed' "
+                                     "THEN n.failed_on END FROM acts a LEFT JOIN notifications n "
+                                     "ON n.id = (SELECT id FROM notifications WHERE act_id = a.id "
+                                     "ORDER BY attempt DESC LIMIT 1) WHERE a.id = ?1", act_id,
+                                     _esa_store_row_act, &local_error);
   if (data->act == NULL)
     {
       if (local_error != NULL)
@@ -285,13 +124,13 @@ fill_act_data (EsaStore    *self,
       return FALSE;
     }
 
-  data->case_ = read_first (self,
-                            "SELECT c.id, c.debtor_id, c.body_id, c.office_id, "
-                            "  c.procedure_id, c.state, c.officer_id, u.name, c.opened_on, "
-                            "  c.closed_on, c.next_deadline, c.next_deadline_label "
-                            "FROM cases c LEFT JOIN users u ON u.id = c.officer_id "
-                            "WHERE c.id = ?1",
-                            data->act->case_id, read_case, error);
+  data->case_ = _esa_store_read_first (self,
+                                       "SELECT c.id, c.debtor_id, c.body_id, c.office_id, "
+                                       "c.procedure_id, c.state, c.officer_id, u.name, "
+                                       "c.opened_on, c.closed_on, c.next_deadline, "
+                                       "c.next_deadline_label FROM cases c LEFT JOIN users u ON "
+                                       "u.id = c.officer_id WHERE c.id = ?1", data->act->case_id,
+                                       _esa_store_row_case, error);
   if (data->case_ == NULL)
     return FALSE;
 
@@ -301,13 +140,14 @@ fill_act_data (EsaStore    *self,
   data->body = esa_store_get_body (self, data->case_->body_id, error);
   if (data->body == NULL)
     return FALSE;
-  data->office = read_first (self, "SELECT id, name, town, country FROM offices WHERE id = ?1",
-                             data->case_->office_id, read_office, error);
+  data->office = _esa_store_read_first (self,
+                                        "SELECT id, name, town, country FROM offices WHERE id = ?1",
+                                        data->case_->office_id, _esa_store_row_office, error);
   if (data->office == NULL)
     return FALSE;
 
-  issuer_id = read_first (self, "SELECT issued_by FROM acts WHERE id = ?1", act_id, read_string,
-                          &local_error);
+  issuer_id = _esa_store_read_first (self, "SELECT issued_by FROM acts WHERE id = ?1", act_id,
+                                     read_string, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -315,8 +155,8 @@ fill_act_data (EsaStore    *self,
     }
   if (issuer_id != NULL)
     {
-      data->issuer = read_first (self, USER_SELECT "WHERE u.id = ?1", issuer_id, read_user,
-                                 &local_error);
+      data->issuer = _esa_store_read_first (self, ESA_STORE_USER_SELECT "WHERE u.id = ?1",
+                                            issuer_id, _esa_store_row_user, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, local_error);
@@ -335,10 +175,13 @@ fill_act_data (EsaStore    *self,
     }
   else
     {
-      data->responsible = read_first (self,
-                                      USER_SELECT "WHERE u.office_id = ?1 "
-                                      "AND u.role = 'responsible' ORDER BY u.name, u.id LIMIT 1",
-                                      data->case_->office_id, read_user, &local_error);
+      data->responsible = _esa_store_read_first (self,
+                                                 ESA_STORE_USER_SELECT
+                                                 "WHERE u.office_id = ?1 "
+                                                 "AND u.role = 'responsible' "
+                                                 "ORDER BY u.name, u.id LIMIT 1",
+                                                 data->case_->office_id, _esa_store_row_user,
+                                                 &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, local_error);
@@ -346,74 +189,74 @@ fill_act_data (EsaStore    *self,
         }
     }
 
-  data->positions = read_rows (self,
-                               "SELECT p.id, p.debtor_id, p.body_id, b.name, p.currency, "
-                               "  p.load_list_id, p.revenue_type, p.year, p.reference, "
-                               "  p.payment_reference, p.due_date, p.state, p.principal, "
-                               "  p.sanctions, p.interest, p.costs, p.paid "
-                               "FROM case_positions cp JOIN positions p ON p.id = cp.position_id "
-                               "  JOIN bodies b ON b.id = p.body_id "
-                               "WHERE cp.case_id = ?1 "
-                               "  AND p.state NOT IN ('cancelled', 'written_off') "
-                               "ORDER BY p.due_date, p.reference",
-                               data->case_->id, read_position,
-                               (GDestroyNotify) esa_position_free, error);
+  data->positions = _esa_store_read_rows (self,
+                                          "SELECT p.id, p.debtor_id, p.body_id, b.name, "
+                                          "p.currency, p.load_list_id, p.revenue_type, p.year, "
+                                          "p.reference, p.payment_reference, p.due_date, p.state, "
+                                          "p.principal, p.sanctions, p.interest, p.costs, p.paid "
+                                          "FROM case_positions cp JOIN positions p ON p.id = "
+                                          "cp.position_id JOIN bodies b ON b.id = p.body_id WHERE "
+                                          "cp.case_id = ?1 AND p.state NOT IN ('cancelled', "
+                                          "'written_off') ORDER BY p.due_date, p.reference",
+                                          data->case_->id, _esa_store_row_position,
+                                          (GDestroyNotify) esa_position_free, error);
   if (data->positions == NULL)
     return FALSE;
 
-  data->plan = read_first (self,
-                           "SELECT p.id, p.debtor_id, p.case_id, p.state, p.total, p.currency, "
-                           "  (SELECT count(*) FROM instalments i WHERE i.plan_id = p.id), "
-                           "  (SELECT count(*) FROM instalments i "
-                           "     WHERE i.plan_id = p.id AND i.paid >= i.amount), "
-                           "  p.first_due "
-                           "FROM instalment_plans p WHERE p.case_id = ?1 "
-                           "ORDER BY p.state <> 'active', p.first_due DESC LIMIT 1",
-                           data->case_->id, read_plan, &local_error);
+  data->plan = _esa_store_read_first (self,
+                                      "SELECT p.id, p.debtor_id, p.case_id, p.state, p.total, "
+                                      "p.currency, (SELECT count(*) FROM instalments i WHERE "
+                                      "i.plan_id = p.id), (SELECT count(*) FROM instalments i "
+                                      "WHERE i.plan_id = p.id AND i.paid >= i.amount), "
+                                      "p.first_due FROM instalment_plans p WHERE p.case_id = ?1 "
+                                      "ORDER BY p.state <> 'active', p.first_due DESC LIMIT 1",
+                                      data->case_->id, _esa_store_row_plan, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
       return FALSE;
     }
   if (data->plan != NULL)
-    data->instalments = read_rows (self,
-                                   "SELECT seq, due_on, amount, paid, payment_reference "
-                                   "FROM instalments WHERE plan_id = ?1 ORDER BY seq",
-                                   data->plan->id, read_instalment,
-                                   (GDestroyNotify) esa_act_instalment_free, error);
+    data->instalments = _esa_store_read_rows (self,
+                                              "SELECT seq, due_on, amount, paid, "
+                                              "payment_reference FROM instalments WHERE plan_id = "
+                                              "?1 ORDER BY seq", data->plan->id, read_instalment,
+                                              (GDestroyNotify) esa_act_instalment_free, error);
   else
     data->instalments = g_ptr_array_new_with_free_func ((GDestroyNotify) esa_act_instalment_free);
   if (data->instalments == NULL)
     return FALSE;
 
   if (g_strcmp0 (data->act->type, "register_extract") == 0)
-    data->register_entries = read_rows (self,
-                                "SELECT c.id, b.name, c.state, c.opened_on, c.closed_on, "
-                                "  b.currency, "
-                                "  coalesce(sum(p.principal + p.sanctions + p.interest "
-                                "               + p.costs), 0), "
-                                "  coalesce(sum(CASE WHEN p.state IN ('cancelled', "
-                                "    'written_off') THEN 0 ELSE p.principal + p.sanctions "
-                                "    + p.interest + p.costs - p.paid END), 0) "
-                                "FROM cases c JOIN bodies b ON b.id = c.body_id "
-                                "  LEFT JOIN case_positions cp ON cp.case_id = c.id "
-                                "  LEFT JOIN positions p ON p.id = cp.position_id "
-                                "WHERE c.debtor_id = ?1 AND b.country = 'CH' "
-                                "GROUP BY c.id ORDER BY c.opened_on, c.id",
-                                data->debtor->id, read_register_entry,
-                                (GDestroyNotify) esa_act_register_entry_free, error);
+    data->register_entries = _esa_store_read_rows (self,
+                                                   "SELECT c.id, b.name, c.state, c.opened_on, "
+                                                   "c.closed_on, b.currency, "
+                                                   "coalesce(sum(p.principal + p.sanctions + "
+                                                   "p.interest + p.costs), 0), coalesce(sum(CASE "
+                                                   "WHEN p.state IN ('cancelled', 'written_off') "
+                                                   "THEN 0 ELSE p.principal + p.sanctions + "
+                                                   "p.interest + p.costs - p.paid END), 0) FROM "
+                                                   "cases c JOIN bodies b ON b.id = c.body_id "
+                                                   "LEFT JOIN case_positions cp ON cp.case_id = "
+                                                   "c.id LEFT JOIN positions p ON p.id = "
+                                                   "cp.position_id WHERE c.debtor_id = ?1 AND "
+                                                   "b.country = 'CH' GROUP BY c.id ORDER BY "
+                                                   "c.opened_on, c.id", data->debtor->id,
+                                                   read_register_entry,
+                                                   (GDestroyNotify) esa_act_register_entry_free,
+                                                   error);
   else
-    data->register_entries = g_ptr_array_new_with_free_func ((GDestroyNotify) esa_act_register_entry_free);
+    data->register_entries =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) esa_act_register_entry_free);
   if (data->register_entries == NULL)
     return FALSE;
 
   /* The step that produced the act, unless it was undone. */
-  fields = read_first (self,
-                       "SELECT e.fields FROM case_event_acts ea "
-                       "  JOIN case_events e ON e.id = ea.event_id "
-                       "WHERE ea.act_id = ?1 AND e.undone_by IS NULL "
-                       "ORDER BY e.seq DESC LIMIT 1",
-                       act_id, read_string, &local_error);
+  fields = _esa_store_read_first (self,
+                                  "SELECT e.fields FROM case_event_acts ea "
+                                  "  JOIN case_events e ON e.id = ea.event_id "
+                                  "WHERE ea.act_id = ?1 AND e.undone_by IS NULL "
+                                  "ORDER BY e.seq DESC LIMIT 1", act_id, read_string, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -501,8 +344,8 @@ esa_store_list_load_list_cases (EsaStore    *self,
   g_return_val_if_fail (ESA_IS_STORE (self), NULL);
   g_return_val_if_fail (load_list_id != NULL, NULL);
 
-  state = read_first (self, "SELECT state FROM load_lists WHERE id = ?1", load_list_id,
-                      read_string, &local_error);
+  state = _esa_store_read_first (self, "SELECT state FROM load_lists WHERE id = ?1", load_list_id,
+                                 read_string, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -524,13 +367,12 @@ esa_store_list_load_list_cases (EsaStore    *self,
       return NULL;
     }
 
-  return read_rows (self,
-                    "SELECT c.id FROM cases c JOIN debtors d ON d.id = c.debtor_id "
-                    "WHERE c.id IN (SELECT cp.case_id FROM positions p "
-                    "  JOIN case_positions cp ON cp.position_id = p.id "
-                    "  WHERE p.load_list_id = ?1) "
-                    "ORDER BY d.name, c.id",
-                    load_list_id, read_string, g_free, error);
+  return _esa_store_read_rows (self,
+                               "SELECT c.id FROM cases c JOIN debtors d ON d.id = c.debtor_id "
+                               "WHERE c.id IN (SELECT cp.case_id FROM positions p "
+                               "  JOIN case_positions cp ON cp.position_id = p.id "
+                               "  WHERE p.load_list_id = ?1) "
+                               "ORDER BY d.name, c.id", load_list_id, read_string, g_free, error);
 }
 
 char *

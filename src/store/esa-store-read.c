@@ -8,68 +8,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "esa-store-private.h"
+#include "esa-store-rows-private.h"
 
 /* Every dossier query reads by an indexed debtor_id (see the schema), and
  * all of them are prepared once per store: a dossier costs about a dozen
  * index lookups. */
-
-typedef gpointer (*RowReader) (EsaStoreStmt *stmt);
-
-/* Runs @sql with @id bound to ?1 (when not NULL) and reads every row. */
-static GPtrArray *
-read_rows (EsaStore        *self,
-           const char      *sql,
-           const char      *id,
-           RowReader        reader,
-           GDestroyNotify   free_func,
-           GError         **error)
-{
-  g_autoptr(EsaStoreStmt) stmt = _esa_store_prepare (self, sql, error);
-  g_autoptr(GPtrArray) rows = NULL;
-  gboolean row;
-
-  if (stmt == NULL)
-    return NULL;
-
-  rows = g_ptr_array_new_with_free_func (free_func);
-  if (id != NULL)
-    _esa_stmt_bind_text (stmt, 1, id);
-
-  while (_esa_store_step (self, stmt, &row, error))
-    {
-      if (!row)
-        return g_steal_pointer (&rows);
-      g_ptr_array_add (rows, reader (stmt));
-    }
-  return NULL;
-}
-
-/* The one row of @sql with @id bound to ?1, or NULL with @error set
- * (ESA_STORE_ERROR_NOT_FOUND naming @what and @id). */
-static gpointer
-read_one (EsaStore    *self,
-          const char  *sql,
-          const char  *id,
-          RowReader    reader,
-          const char  *not_found_format,
-          GError     **error)
-{
-  g_autoptr(EsaStoreStmt) stmt = _esa_store_prepare (self, sql, error);
-  gboolean row;
-
-  if (stmt == NULL)
-    return NULL;
-
-  _esa_stmt_bind_text (stmt, 1, id);
-  if (!_esa_store_step (self, stmt, &row, error))
-    return NULL;
-  if (!row)
-    {
-      g_set_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_NOT_FOUND, not_found_format, id);
-      return NULL;
-    }
-  return reader (stmt);
-}
 
 static gboolean
 count (EsaStore    *self,
@@ -115,8 +58,8 @@ esa_store_list_bodies (EsaStore  *self,
 {
   g_return_val_if_fail (ESA_IS_STORE (self), NULL);
 
-  return read_rows (self, BODY_SELECT " ORDER BY name", NULL, read_body,
-                    (GDestroyNotify) esa_body_free, error);
+  return _esa_store_read_rows (self, BODY_SELECT " ORDER BY name", NULL, read_body,
+                               (GDestroyNotify) esa_body_free, error);
 }
 
 EsaBody *
@@ -127,20 +70,8 @@ esa_store_get_body (EsaStore    *self,
   g_return_val_if_fail (ESA_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  return read_one (self, BODY_SELECT " WHERE id = ?1", id, read_body,
-                   _("No creditor body with id %s"), error);
-}
-
-static gpointer
-read_office (EsaStoreStmt *stmt)
-{
-  EsaOffice *office = g_new0 (EsaOffice, 1);
-
-  office->id = text (0);
-  office->name = text (1);
-  office->town = text (2);
-  office->country = text (3);
-  return office;
+  return _esa_store_read_one (self, BODY_SELECT " WHERE id = ?1", id, read_body,
+                              _("No creditor body with id %s"), error);
 }
 
 GPtrArray *
@@ -149,28 +80,9 @@ esa_store_list_offices (EsaStore  *self,
 {
   g_return_val_if_fail (ESA_IS_STORE (self), NULL);
 
-  return read_rows (self, "SELECT id, name, town, country FROM offices ORDER BY name", NULL,
-                    read_office, (GDestroyNotify) esa_office_free, error);
-}
-
-#define USER_SELECT \
-  "SELECT u.id, u.name, u.login, u.role, u.office_id, o.name " \
-  "FROM users u LEFT JOIN offices o ON o.id = u.office_id"
-
-static gpointer
-read_user (EsaStoreStmt *stmt)
-{
-  EsaUser *user = g_new0 (EsaUser, 1);
-
-  user->id = text (0);
-  user->name = text (1);
-  user->login = text (2);
-  /* The schema only admits the known role names. */
-  if (!esa_role_from_string ((const char *) sqlite3_column_text (stmt, 3), &user->role))
-    user->role = ESA_ROLE_OFFICER;
-  user->office_id = text (4);
-  user->office_name = text (5);
-  return user;
+  return _esa_store_read_rows (self, "SELECT id, name, town, country FROM offices ORDER BY name",
+                               NULL, _esa_store_row_office, (GDestroyNotify) esa_office_free,
+                               error);
 }
 
 GPtrArray *
@@ -179,8 +91,8 @@ esa_store_list_users (EsaStore  *self,
 {
   g_return_val_if_fail (ESA_IS_STORE (self), NULL);
 
-  return read_rows (self, USER_SELECT " ORDER BY u.name, u.login", NULL, read_user,
-                    (GDestroyNotify) esa_user_free, error);
+  return _esa_store_read_rows (self, ESA_STORE_USER_SELECT " ORDER BY u.name, u.login", NULL,
+                               _esa_store_row_user, (GDestroyNotify) esa_user_free, error);
 }
 
 EsaUser *
@@ -191,8 +103,8 @@ esa_store_get_user (EsaStore    *self,
   g_return_val_if_fail (ESA_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  return read_one (self, USER_SELECT " WHERE u.id = ?1", id, read_user,
-                   _("No user with id %s"), error);
+  return _esa_store_read_one (self, ESA_STORE_USER_SELECT " WHERE u.id = ?1", id,
+                              _esa_store_row_user, _("No user with id %s"), error);
 }
 
 static gpointer
@@ -218,14 +130,13 @@ esa_store_office_stats (EsaStore  *self,
 
   if (!_esa_store_read_begin (self, error))
     return NULL;
-  stats = read_rows (self,
-                     "SELECT o.id, o.name, "
-                     "  (SELECT count(*) FROM debtors d WHERE d.office_id = o.id), "
-                     "  (SELECT count(*) FROM debtors d JOIN positions p ON p.debtor_id = d.id "
-                     "     WHERE d.office_id = o.id), "
-                     "  (SELECT count(*) FROM cases c WHERE c.office_id = o.id) "
-                     "FROM offices o ORDER BY o.name",
-                     NULL, read_office_stats, (GDestroyNotify) esa_office_stats_free, error);
+  stats = _esa_store_read_rows (self,
+                                "SELECT o.id, o.name, (SELECT count(*) FROM debtors d WHERE "
+                                "d.office_id = o.id), (SELECT count(*) FROM debtors d JOIN "
+                                "positions p ON p.debtor_id = d.id WHERE d.office_id = o.id), "
+                                "(SELECT count(*) FROM cases c WHERE c.office_id = o.id) FROM "
+                                "offices o ORDER BY o.name", NULL, read_office_stats,
+                                (GDestroyNotify) esa_office_stats_free, error);
   _esa_store_read_end (self);
 
   return g_steal_pointer (&stats);
@@ -335,35 +246,38 @@ load_debtor (EsaStore    *self,
 {
   g_autoptr(EsaDebtor) debtor = NULL;
 
-  debtor = read_one (self,
-                     "SELECT id, kind, name, tax_id, tax_id_kind, birth_date, deceased_on, "
-                     "ceased_on, insolvent_since, office_id, version FROM debtors WHERE id = ?1",
-                     id, read_debtor, _("No debtor with id %s"), error);
+  debtor = _esa_store_read_one (self,
+                                "SELECT id, kind, name, tax_id, tax_id_kind, birth_date, "
+                                "deceased_on, ceased_on, insolvent_since, office_id, version FROM "
+                                "debtors WHERE id = ?1", id, read_debtor,
+                                _("No debtor with id %s"), error);
   if (debtor == NULL)
     return NULL;
 
   /* Current address first, then the older ones from the most recent. */
-  debtor->addresses = read_rows (self,
-                                 "SELECT id, street, postcode, town, country, valid_from, "
-                                 "valid_to FROM addresses WHERE debtor_id = ?1 "
-                                 "ORDER BY valid_to IS NOT NULL, valid_to DESC, valid_from DESC",
-                                 id, read_address, (GDestroyNotify) esa_address_free, error);
+  debtor->addresses = _esa_store_read_rows (self,
+                                            "SELECT id, street, postcode, town, country, "
+                                            "valid_from, valid_to FROM addresses WHERE debtor_id "
+                                            "= ?1 ORDER BY valid_to IS NOT NULL, valid_to DESC, "
+                                            "valid_from DESC", id, read_address,
+                                            (GDestroyNotify) esa_address_free, error);
   if (debtor->addresses == NULL)
     return NULL;
 
-  debtor->contacts = read_rows (self,
-                                "SELECT id, kind, value FROM debtor_contacts "
-                                "WHERE debtor_id = ?1 ORDER BY kind, rowid",
-                                id, read_debtor_contact,
-                                (GDestroyNotify) esa_debtor_contact_free, error);
+  debtor->contacts = _esa_store_read_rows (self,
+                                           "SELECT id, kind, value FROM debtor_contacts "
+                                           "WHERE debtor_id = ?1 ORDER BY kind, rowid", id,
+                                           read_debtor_contact,
+                                           (GDestroyNotify) esa_debtor_contact_free, error);
   if (debtor->contacts == NULL)
     return NULL;
 
-  debtor->relations = read_rows (self,
-                                 "SELECT r.id, r.kind, r.other_id, o.name, r.note "
-                                 "FROM relations r LEFT JOIN debtors o ON o.id = r.other_id "
-                                 "WHERE r.debtor_id = ?1 ORDER BY r.kind, o.name",
-                                 id, read_relation, (GDestroyNotify) esa_relation_free, error);
+  debtor->relations = _esa_store_read_rows (self,
+                                            "SELECT r.id, r.kind, r.other_id, o.name, r.note FROM "
+                                            "relations r LEFT JOIN debtors o ON o.id = r.other_id "
+                                            "WHERE r.debtor_id = ?1 ORDER BY r.kind, o.name", id,
+                                            read_relation, (GDestroyNotify) esa_relation_free,
+                                            error);
   if (debtor->relations == NULL)
     return NULL;
 
@@ -408,68 +322,6 @@ read_totals (EsaStoreStmt *stmt)
 }
 
 static gpointer
-read_position (EsaStoreStmt *stmt)
-{
-  EsaPosition *position = g_new0 (EsaPosition, 1);
-
-  position->id = text (0);
-  position->debtor_id = text (1);
-  position->body_id = text (2);
-  position->body_name = text (3);
-  position->currency = text (4);
-  position->load_list_id = text (5);
-  position->revenue_type = text (6);
-  position->year = sqlite3_column_int (stmt, 7);
-  position->reference = text (8);
-  position->payment_reference = text (9);
-  position->due_date = text (10);
-  position->state = text (11);
-  position->principal = sqlite3_column_int64 (stmt, 12);
-  position->sanctions = sqlite3_column_int64 (stmt, 13);
-  position->interest = sqlite3_column_int64 (stmt, 14);
-  position->costs = sqlite3_column_int64 (stmt, 15);
-  position->paid = sqlite3_column_int64 (stmt, 16);
-  return position;
-}
-
-static gpointer
-read_case (EsaStoreStmt *stmt)
-{
-  EsaCase *case_ = g_new0 (EsaCase, 1);
-
-  case_->id = text (0);
-  case_->debtor_id = text (1);
-  case_->body_id = text (2);
-  case_->office_id = text (3);
-  case_->procedure_id = text (4);
-  case_->state = text (5);
-  case_->officer_id = text (6);
-  case_->officer_name = text (7);
-  case_->opened_on = text (8);
-  case_->closed_on = text (9);
-  case_->next_deadline = text (10);
-  case_->next_deadline_label = text (11);
-  return case_;
-}
-
-static gpointer
-read_act (EsaStoreStmt *stmt)
-{
-  EsaAct *act = g_new0 (EsaAct, 1);
-
-  act->id = text (0);
-  act->case_id = text (1);
-  act->debtor_id = text (2);
-  act->type = text (3);
-  act->number = text (4);
-  act->issued_on = text (5);
-  act->amount = sqlite3_column_int64 (stmt, 6);
-  act->notification_state = text (7);
-  act->notified_on = text (8);
-  return act;
-}
-
-static gpointer
 read_payment (EsaStoreStmt *stmt)
 {
   EsaPayment *payment = g_new0 (EsaPayment, 1);
@@ -484,23 +336,6 @@ read_payment (EsaStoreStmt *stmt)
   payment->reference = text (7);
   payment->channel = text (8);
   return payment;
-}
-
-static gpointer
-read_plan (EsaStoreStmt *stmt)
-{
-  EsaInstalmentPlan *plan = g_new0 (EsaInstalmentPlan, 1);
-
-  plan->id = text (0);
-  plan->debtor_id = text (1);
-  plan->case_id = text (2);
-  plan->state = text (3);
-  plan->total = sqlite3_column_int64 (stmt, 4);
-  plan->currency = text (5);
-  plan->instalments = sqlite3_column_int (stmt, 6);
-  plan->paid_instalments = sqlite3_column_int (stmt, 7);
-  plan->first_due = text (8);
-  return plan;
 }
 
 static gpointer
@@ -569,100 +404,104 @@ fill_dossier (EsaStore    *self,
   /* What is owed per creditor body and currency. Cancelled and written-off
    * positions are no longer owed and stay out of the sums; paid ones count
    * in both what was owed and what was paid. */
-  dossier->totals = read_rows (self,
-                               "SELECT p.body_id, b.name, p.currency, sum(p.principal), "
-                               "  sum(p.sanctions), sum(p.interest), sum(p.costs), sum(p.paid), "
-                               "  sum(p.principal + p.sanctions + p.interest + p.costs - p.paid) "
-                               "FROM positions p JOIN bodies b ON b.id = p.body_id "
-                               "WHERE p.debtor_id = ?1 "
-                               "  AND p.state NOT IN ('cancelled', 'written_off') "
-                               "GROUP BY p.body_id, p.currency ORDER BY b.name, p.currency",
-                               id, read_totals, (GDestroyNotify) esa_totals_free, error);
+  dossier->totals = _esa_store_read_rows (self,
+                                          "SELECT p.body_id, b.name, p.currency, "
+                                          "sum(p.principal), sum(p.sanctions), sum(p.interest), "
+                                          "sum(p.costs), sum(p.paid), sum(p.principal + "
+                                          "p.sanctions + p.interest + p.costs - p.paid) FROM "
+                                          "positions p JOIN bodies b ON b.id = p.body_id WHERE "
+                                          "p.debtor_id = ?1 AND p.state NOT IN ('cancelled', "
+                                          "'written_off') GROUP BY p.body_id, p.currency ORDER BY "
+                                          "b.name, p.currency", id, read_totals,
+                                          (GDestroyNotify) esa_totals_free, error);
   if (dossier->totals == NULL)
     return FALSE;
 
-  dossier->positions = read_rows (self,
-                                  "SELECT p.id, p.debtor_id, p.body_id, b.name, p.currency, "
-                                  "  p.load_list_id, p.revenue_type, p.year, p.reference, "
-                                  "  p.payment_reference, p.due_date, p.state, p.principal, "
-                                  "  p.sanctions, p.interest, p.costs, p.paid "
-                                  "FROM positions p JOIN bodies b ON b.id = p.body_id "
-                                  "WHERE p.debtor_id = ?1 ORDER BY p.due_date, p.reference",
-                                  id, read_position, (GDestroyNotify) esa_position_free, error);
+  dossier->positions = _esa_store_read_rows (self,
+                                             "SELECT p.id, p.debtor_id, p.body_id, b.name, "
+                                             "p.currency, p.load_list_id, p.revenue_type, p.year, "
+                                             "p.reference, p.payment_reference, p.due_date, "
+                                             "p.state, p.principal, p.sanctions, p.interest, "
+                                             "p.costs, p.paid FROM positions p JOIN bodies b ON "
+                                             "b.id = p.body_id WHERE p.debtor_id = ?1 ORDER BY "
+                                             "p.due_date, p.reference", id,
+                                             _esa_store_row_position,
+                                             (GDestroyNotify) esa_position_free, error);
   if (dossier->positions == NULL)
     return FALSE;
 
-  dossier->cases = read_rows (self,
-                              "SELECT c.id, c.debtor_id, c.body_id, c.office_id, "
-                              "  c.procedure_id, c.state, c.officer_id, u.name, c.opened_on, "
-                              "  c.closed_on, c.next_deadline, c.next_deadline_label "
-                              "FROM cases c LEFT JOIN users u ON u.id = c.officer_id "
-                              "WHERE c.debtor_id = ?1 "
-                              "ORDER BY c.closed_on IS NOT NULL, c.opened_on DESC",
-                              id, read_case, (GDestroyNotify) esa_case_free, error);
+  dossier->cases = _esa_store_read_rows (self,
+                                         "SELECT c.id, c.debtor_id, c.body_id, c.office_id, "
+                                         "c.procedure_id, c.state, c.officer_id, u.name, "
+                                         "c.opened_on, c.closed_on, c.next_deadline, "
+                                         "c.next_deadline_label FROM cases c LEFT JOIN users u ON "
+                                         "u.id = c.officer_id WHERE c.debtor_id = ?1 ORDER BY "
+                                         "c.closed_on IS NOT NULL, c.opened_on DESC", id,
+                                         _esa_store_row_case, (GDestroyNotify) esa_case_free,
+                                         error);
   if (dossier->cases == NULL)
     return FALSE;
 
   /* The notification state of an act is that of its latest attempt. */
-  dossier->acts = read_rows (self,
-                             "SELECT a.id, a.case_id, a.debtor_id, a.type, a.number, "
-                             "  a.issued_on, a.amount, coalesce(n.state, 'pending'), "
-                             "  CASE n.state WHEN 'delivered' THEN n.delivered_on "
-                             "    WHEN 'failed' THEN n.failed_on END "
-                             "FROM acts a LEFT JOIN notifications n ON n.id = "
-                             "  (SELECT id FROM notifications WHERE act_id = a.id "
-                             "     ORDER BY attempt DESC LIMIT 1) "
-                             "WHERE a.debtor_id = ?1 ORDER BY a.issued_on DESC, a.number DESC",
-                             id, read_act, (GDestroyNotify) esa_act_free, error);
+  dossier->acts = _esa_store_read_rows (self,
+                                        "SELECT a.id, a.case_id, a.debtor_id, a.type, a.number, "
+                                        "a.issued_on, a.amount, coalesce(n.state, 'pending'), "
+                                        "CASE n.state WHEN 'delivered' THEN n.delivered_on WHEN "
+                                        "'failed' THEN n.failed_on END FROM acts a LEFT JOIN "
+                                        "notifications n ON n.id = (SELECT id FROM notifications "
+                                        "WHERE act_id = a.id ORDER BY attempt DESC LIMIT 1) WHERE "
+                                        "a.debtor_id = ?1 ORDER BY a.issued_on DESC, a.number DESC",
+                                        id, _esa_store_row_act, (GDestroyNotify) esa_act_free,
+                                        error);
   if (dossier->acts == NULL)
     return FALSE;
 
-  dossier->payments = read_rows (self,
-                                 "SELECT id, debtor_id, position_id, body_id, amount, currency, "
-                                 "  paid_on, reference, channel FROM payments "
-                                 "WHERE debtor_id = ?1 ORDER BY paid_on DESC, rowid DESC",
-                                 id, read_payment, (GDestroyNotify) esa_payment_free, error);
+  dossier->payments = _esa_store_read_rows (self,
+                                            "SELECT id, debtor_id, position_id, body_id, amount, "
+                                            "currency, paid_on, reference, channel FROM payments "
+                                            "WHERE debtor_id = ?1 ORDER BY paid_on DESC, rowid "
+                                            "DESC", id, read_payment,
+                                            (GDestroyNotify) esa_payment_free, error);
   if (dossier->payments == NULL)
     return FALSE;
 
-  dossier->plans = read_rows (self,
-                              "SELECT p.id, p.debtor_id, p.case_id, p.state, p.total, "
-                              "  p.currency, "
-                              "  (SELECT count(*) FROM instalments i WHERE i.plan_id = p.id), "
-                              "  (SELECT count(*) FROM instalments i "
-                              "     WHERE i.plan_id = p.id AND i.paid >= i.amount), "
-                              "  p.first_due "
-                              "FROM instalment_plans p WHERE p.debtor_id = ?1 "
-                              "ORDER BY p.state <> 'active', p.first_due DESC",
-                              id, read_plan, (GDestroyNotify) esa_instalment_plan_free, error);
+  dossier->plans = _esa_store_read_rows (self,
+                                         "SELECT p.id, p.debtor_id, p.case_id, p.state, p.total, "
+                                         "p.currency, (SELECT count(*) FROM instalments i WHERE "
+                                         "i.plan_id = p.id), (SELECT count(*) FROM instalments i "
+                                         "WHERE i.plan_id = p.id AND i.paid >= i.amount), "
+                                         "p.first_due FROM instalment_plans p WHERE p.debtor_id = "
+                                         "?1 ORDER BY p.state <> 'active', p.first_due DESC", id,
+                                         _esa_store_row_plan,
+                                         (GDestroyNotify) esa_instalment_plan_free, error);
   if (dossier->plans == NULL)
     return FALSE;
 
-  dossier->documents = read_rows (self,
-                                  "SELECT id, debtor_id, case_id, act_id, title, mime_type, "
-                                  "  sha256, size, created_at FROM documents "
-                                  "WHERE debtor_id = ?1 ORDER BY created_at DESC, rowid DESC",
-                                  id, read_document, (GDestroyNotify) esa_document_free, error);
+  dossier->documents = _esa_store_read_rows (self,
+                                             "SELECT id, debtor_id, case_id, act_id, title, "
+                                             "mime_type, sha256, size, created_at FROM documents "
+                                             "WHERE debtor_id = ?1 ORDER BY created_at DESC, "
+                                             "rowid DESC", id, read_document,
+                                             (GDestroyNotify) esa_document_free, error);
   if (dossier->documents == NULL)
     return FALSE;
 
-  dossier->contacts = read_rows (self,
-                                 "SELECT c.id, c.debtor_id, c.channel, c.direction, "
-                                 "  c.occurred_at, c.user_id, u.name, c.subject, c.note, "
-                                 "  c.duration_s "
-                                 "FROM contact_log c LEFT JOIN users u ON u.id = c.user_id "
-                                 "WHERE c.debtor_id = ?1 ORDER BY c.occurred_at DESC",
-                                 id, read_contact_entry, (GDestroyNotify) esa_contact_entry_free,
-                                 error);
+  dossier->contacts = _esa_store_read_rows (self,
+                                            "SELECT c.id, c.debtor_id, c.channel, c.direction, "
+                                            "c.occurred_at, c.user_id, u.name, c.subject, c.note, "
+                                            "c.duration_s FROM contact_log c LEFT JOIN users u ON "
+                                            "u.id = c.user_id WHERE c.debtor_id = ?1 ORDER BY "
+                                            "c.occurred_at DESC", id, read_contact_entry,
+                                            (GDestroyNotify) esa_contact_entry_free, error);
   if (dossier->contacts == NULL)
     return FALSE;
 
-  dossier->history = read_rows (self,
-                                "SELECT seq, at, user_id, action, entity, entity_id, debtor_id, "
-                                "  summary, prev_hash, hash FROM audit "
-                                "WHERE debtor_id = ?1 ORDER BY seq DESC LIMIT 500",
-                                id, read_audit_entry, (GDestroyNotify) esa_audit_entry_free,
-                                error);
+  dossier->history = _esa_store_read_rows (self,
+                                           "SELECT seq, at, user_id, action, entity, entity_id, "
+                                           "debtor_id, summary, prev_hash, hash FROM audit WHERE "
+                                           "debtor_id = ?1 ORDER BY seq DESC LIMIT 500", id,
+                                           read_audit_entry, (GDestroyNotify) esa_audit_entry_free,
+                                           error);
   if (dossier->history == NULL)
     return FALSE;
 
