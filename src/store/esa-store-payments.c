@@ -545,6 +545,51 @@ lookup_order (EsaParameters  *parameters,
   return TRUE;
 }
 
+/* Reads a row of a statement into a new value. */
+typedef gpointer (*RowRead) (EsaStoreStmt *stmt);
+
+/* Steps @stmt to its end, adding every row to @rows as @read makes it. */
+static gboolean
+read_rows (EsaStore      *self,
+           EsaStoreStmt  *stmt,
+           RowRead        read,
+           GPtrArray     *rows,
+           GError       **error)
+{
+  gboolean row;
+
+  for (;;)
+    {
+      if (!_esa_store_step (self, stmt, &row, error))
+        return FALSE;
+      if (!row)
+        return TRUE;
+      g_ptr_array_add (rows, read (stmt));
+    }
+}
+
+/* Steps @stmt to its end, adding the first two columns of every row to
+ * @first and @second (which may be the same array). */
+static gboolean
+read_text_pairs (EsaStore      *self,
+                 EsaStoreStmt  *stmt,
+                 GPtrArray     *first,
+                 GPtrArray     *second,
+                 GError       **error)
+{
+  gboolean row;
+
+  for (;;)
+    {
+      if (!_esa_store_step (self, stmt, &row, error))
+        return FALSE;
+      if (!row)
+        return TRUE;
+      g_ptr_array_add (first, _esa_stmt_dup_text (stmt, 0));
+      g_ptr_array_add (second, _esa_stmt_dup_text (stmt, 1));
+    }
+}
+
 /* ---- positions ------------------------------------------------------------- */
 
 typedef struct
@@ -625,20 +670,13 @@ find_positions (EsaStore    *self,
 {
   g_autoptr(EsaStoreStmt) stmt = _esa_store_prepare (self, sql, error);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) position_row_free);
-  gboolean row;
 
   if (stmt == NULL)
     return NULL;
   _esa_stmt_bind_text (stmt, 1, value);
   _esa_stmt_bind_text (stmt, 2, body_id);
-  for (;;)
-    {
-      if (!_esa_store_step (self, stmt, &row, error))
-        return NULL;
-      if (!row)
-        break;
-      g_ptr_array_add (rows, position_row_read (stmt));
-    }
+  if (!read_rows (self, stmt, (RowRead) position_row_read, rows, error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
@@ -1018,7 +1056,6 @@ plan_debtor (Booking      *booking,
   g_autofree char *rest_text = NULL;
   gint64 left = draft->amount;
   guint touched = 0;
-  gboolean row;
 
   positions = g_ptr_array_new_with_free_func ((GDestroyNotify) position_row_free);
   stmt = _esa_store_prepare (booking->store,
@@ -1033,14 +1070,8 @@ plan_debtor (Booking      *booking,
   _esa_stmt_bind_text (stmt, 1, debtor_id);
   _esa_stmt_bind_text (stmt, 2, body_id);
   _esa_stmt_bind_text (stmt, 3, draft->currency);
-  for (;;)
-    {
-      if (!_esa_store_step (booking->store, stmt, &row, error))
-        return FALSE;
-      if (!row)
-        break;
-      g_ptr_array_add (positions, position_row_read (stmt));
-    }
+  if (!read_rows (booking->store, stmt, (RowRead) position_row_read, positions, error))
+    return FALSE;
   g_clear_pointer (&stmt, _esa_store_stmt_release);
 
   for (guint i = 0; i < positions->len && left > 0; i++)
@@ -1447,6 +1478,18 @@ paid_case_free (PaidCase *paid)
   g_free (paid);
 }
 
+static PaidCase *
+paid_case_read (EsaStoreStmt *stmt)
+{
+  PaidCase *paid = g_new0 (PaidCase, 1);
+
+  paid->case_id = _esa_stmt_dup_text (stmt, 0);
+  paid->state = _esa_stmt_dup_text (stmt, 1);
+  paid->payment_id = _esa_stmt_dup_text (stmt, 2);
+  paid->paid_on = _esa_stmt_dup_text (stmt, 3);
+  return paid;
+}
+
 /* Closes one case paid in full through its procedure's action. A refusal
  * (the procedure not loaded, a guard) leaves the case as it is, in a note. */
 static gboolean
@@ -1548,7 +1591,6 @@ close_paid_cases (Booking  *booking,
 {
   g_autoptr(EsaStoreStmt) stmt = NULL;
   g_autoptr(GPtrArray) paid = g_ptr_array_new_with_free_func ((GDestroyNotify) paid_case_free);
-  gboolean row;
 
   if (booking->positions_paid == 0)
     return TRUE;
@@ -1573,23 +1615,8 @@ close_paid_cases (Booking  *booking,
                              "    AND p.principal + p.sanctions + p.interest + p.costs > p.paid) "
                              "ORDER BY cp.case_id",
                              error);
-  if (stmt == NULL)
+  if (stmt == NULL || !read_rows (booking->store, stmt, (RowRead) paid_case_read, paid, error))
     return FALSE;
-  for (;;)
-    {
-      PaidCase *found;
-
-      if (!_esa_store_step (booking->store, stmt, &row, error))
-        return FALSE;
-      if (!row)
-        break;
-      found = g_new0 (PaidCase, 1);
-      found->case_id = _esa_stmt_dup_text (stmt, 0);
-      found->state = _esa_stmt_dup_text (stmt, 1);
-      found->payment_id = _esa_stmt_dup_text (stmt, 2);
-      found->paid_on = _esa_stmt_dup_text (stmt, 3);
-      g_ptr_array_add (paid, found);
-    }
   g_clear_pointer (&stmt, _esa_store_stmt_release);
 
   for (guint i = 0; i < paid->len; i++)
@@ -1613,6 +1640,9 @@ typedef struct
   char                          *flow_key;
   char                          *body_id;
   gboolean                       body_known;  /* named by the options or found by the flow */
+  GPtrArray                    **found;       /* per item: the positions its exact reference
+                                               * names; NULL without an exact reference */
+  gboolean                      *recorded;    /* per item: already recorded */
 } Import;
 
 /* Every item must be a payment the store can record. */
@@ -1850,15 +1880,8 @@ reverse_flow (Import      *import,
   if (payments == NULL)
     return FALSE;
   _esa_stmt_bind_text (payments, 1, old_flow_id);
-  for (;;)
-    {
-      if (!_esa_store_step (self, payments, &row, error))
-        return FALSE;
-      if (!row)
-        break;
-      g_ptr_array_add (ids, _esa_stmt_dup_text (payments, 0));
-      g_ptr_array_add (debtors, _esa_stmt_dup_text (payments, 1));
-    }
+  if (!read_text_pairs (self, payments, ids, debtors, error))
+    return FALSE;
   g_clear_pointer (&payments, _esa_store_stmt_release);
 
   for (guint i = 0; i < ids->len; i++)
@@ -1979,15 +2002,8 @@ reverse_flow (Import      *import,
   if (closures == NULL)
     return FALSE;
   _esa_stmt_bind_text (closures, 1, old_flow_id);
-  for (;;)
-    {
-      if (!_esa_store_step (self, closures, &row, error))
-        return FALSE;
-      if (!row)
-        break;
-      g_ptr_array_add (events, _esa_stmt_dup_text (closures, 0));
-      g_ptr_array_add (events, _esa_stmt_dup_text (closures, 1));
-    }
+  if (!read_text_pairs (self, closures, events, events, error))
+    return FALSE;
   g_clear_pointer (&closures, _esa_store_stmt_release);
 
   for (guint i = 0; i + 1 < events->len; i += 2)
@@ -2074,9 +2090,12 @@ all_digits (const char *text)
   return TRUE;
 }
 
-/* The positions a reference names exactly, and how it named them. */
+/* The positions a reference names exactly, and how it named them. The
+ * exact kinds (IUV, notice number, QR reference) were looked up for the
+ * whole flow by lookup_flow(). */
 static GPtrArray *
 match_reference (Import             *import,
+                 guint               index,
                  const EsaFlowItem  *item,
                  const char        **out_method,
                  GError            **error)
@@ -2095,16 +2114,10 @@ match_reference (Import             *import,
   switch (item->reference_kind)
     {
     case ESA_PAYMENT_REF_IUV:
-      *out_method = "iuv";
-      return find_positions (self, FIND_BY_IUV, reference, iuv_body, error);
-
     case ESA_PAYMENT_REF_NOTICE:
-      *out_method = "notice";
-      return find_positions (self, FIND_BY_PAYMENT_REFERENCE, reference, NULL, error);
-
     case ESA_PAYMENT_REF_QRR:
-      *out_method = "qrr";
-      return find_positions (self, FIND_BY_PAYMENT_REFERENCE, reference, NULL, error);
+      *out_method = esa_payment_ref_kind_to_string (item->reference_kind);
+      return g_steal_pointer (&import->found[index]);
 
     case ESA_PAYMENT_REF_SCOR:
       {
@@ -2187,30 +2200,125 @@ match_tax_id (Import             *import,
   return TRUE;
 }
 
-/* TRUE when the same payment (collection reference, reference, amount) is
- * already recorded by a flow that still stands. */
+/* The positions of every exact reference of the flow, and the items
+ * already recorded by a flow that still stands (the same collection
+ * reference, reference and amount), looked up with one join each: the
+ * flow's references go in as a JSON array, one element per item (null
+ * where the lookup does not apply), and json_each() gives each back with
+ * its item's index as the key. A statement per payment would cost a
+ * hundred thousand steps for a large flow. */
+#define LOOKUP_BY_IUV \
+  "SELECT " POSITION_COLUMNS ", j.key FROM json_each (?1) j CROSS JOIN positions p " \
+  "WHERE j.type = 'text' AND length(p.payment_reference) = 18 " \
+  "  AND substr(p.payment_reference, " \
+  "             CASE WHEN substr(p.payment_reference, 1, 1) = '0' THEN 4 ELSE 2 END) " \
+  "      = j.value " \
+  "  AND (?2 IS NULL OR p.body_id = ?2)"
+#define LOOKUP_BY_PAYMENT_REFERENCE \
+  "SELECT " POSITION_COLUMNS ", j.key FROM json_each (?1) j CROSS JOIN positions p " \
+  "WHERE j.type = 'text' AND p.payment_reference = j.value"
+#define LOOKUP_RECORDED \
+  "SELECT DISTINCT j.key FROM json_each (?1) j CROSS JOIN payments p " \
+  "WHERE j.type = 'array' AND p.collection_ref = json_extract (j.value, '$[0]') " \
+  "  AND p.reference IS json_extract (j.value, '$[1]') " \
+  "  AND p.amount = json_extract (j.value, '$[2]') AND p.state <> 'replaced'"
+
+/* Runs one lookup: rows of positions (@positions) or of recorded items,
+ * with the item's index in the last column; ?2 is @body_id, if any. */
 static gboolean
-is_duplicate (Import             *import,
-              const EsaFlowItem  *item,
-              gboolean           *out_duplicate,
-              GError            **error)
+lookup_rows (Import      *import,
+             const char  *sql,
+             gboolean     positions,
+             const char  *array,
+             const char  *body_id,
+             GError     **error)
 {
-  g_autoptr(EsaStoreStmt) stmt = NULL;
+  g_autoptr(EsaStoreStmt) stmt = _esa_store_prepare (import->store, sql, error);
+  guint n_items = import->flow->items->len;
+  gboolean row;
 
-  *out_duplicate = FALSE;
-  if (item->collection_ref == NULL)
-    return TRUE;
-
-  stmt = _esa_store_prepare (import->store,
-                             "SELECT 1 FROM payments WHERE collection_ref = ?1 "
-                             "  AND reference IS ?2 AND amount = ?3 AND state <> 'replaced'",
-                             error);
   if (stmt == NULL)
     return FALSE;
-  _esa_stmt_bind_text (stmt, 1, item->collection_ref);
-  _esa_stmt_bind_text (stmt, 2, item->reference);
-  sqlite3_bind_int64 (stmt, 3, item->amount);
-  return _esa_store_step (import->store, stmt, out_duplicate, error);
+  sqlite3_bind_text (stmt, 1, array, -1, SQLITE_STATIC);
+  if (body_id != NULL)
+    _esa_stmt_bind_text (stmt, 2, body_id);
+  for (;;)
+    {
+      gint64 index;
+
+      if (!_esa_store_step (import->store, stmt, &row, error))
+        return FALSE;
+      if (!row)
+        break;
+      index = sqlite3_column_int64 (stmt, positions ? 13 : 0);
+      g_assert (index >= 0 && index < n_items);
+      if (positions)
+        g_ptr_array_add (import->found[index], position_row_read (stmt));
+      else
+        import->recorded[index] = TRUE;
+    }
+  return TRUE;
+}
+
+static gboolean
+lookup_flow (Import  *import,
+             GError **error)
+{
+  const GPtrArray *items = import->flow->items;
+  g_autoptr(GString) iuvs = g_string_new ("[");
+  g_autoptr(GString) references = g_string_new ("[");
+  g_autoptr(GString) recorded = g_string_new ("[");
+
+  import->found = g_new0 (GPtrArray *, items->len);
+  import->recorded = g_new0 (gboolean, items->len);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const EsaFlowItem *item = g_ptr_array_index (items, i);
+      const char *separator = i > 0 ? "," : "";
+      const char *iuv = NULL;
+      const char *reference = NULL;
+
+      if (item->reference_kind == ESA_PAYMENT_REF_IUV)
+        iuv = item->reference;
+      else if (item->reference_kind == ESA_PAYMENT_REF_NOTICE
+               || item->reference_kind == ESA_PAYMENT_REF_QRR)
+        reference = item->reference;
+      if (iuv != NULL || reference != NULL)
+        import->found[i] = g_ptr_array_new_with_free_func ((GDestroyNotify) position_row_free);
+
+      g_string_append (iuvs, separator);
+      json_string (iuvs, iuv);
+      g_string_append (references, separator);
+      json_string (references, reference);
+      g_string_append (recorded, separator);
+      if (item->collection_ref == NULL)
+        {
+          g_string_append (recorded, "null");
+          continue;
+        }
+      g_string_append_c (recorded, '[');
+      json_string (recorded, item->collection_ref);
+      g_string_append_c (recorded, ',');
+      json_string (recorded, item->reference);
+      g_string_append_printf (recorded, ",%" G_GINT64_FORMAT "]", item->amount);
+    }
+  g_string_append_c (iuvs, ']');
+  g_string_append_c (references, ']');
+  g_string_append_c (recorded, ']');
+
+  return lookup_rows (import, LOOKUP_BY_IUV, TRUE, iuvs->str,
+                      import->body_known ? import->body_id : NULL, error)
+         && lookup_rows (import, LOOKUP_BY_PAYMENT_REFERENCE, TRUE, references->str, NULL, error)
+         && lookup_rows (import, LOOKUP_RECORDED, FALSE, recorded->str, NULL, error);
+}
+
+static void
+lookup_clear (Import *import)
+{
+  for (guint i = 0; import->found != NULL && i < import->flow->items->len; i++)
+    g_clear_pointer (&import->found[i], g_ptr_array_unref);
+  g_clear_pointer (&import->found, g_free);
+  g_clear_pointer (&import->recorded, g_free);
 }
 
 static const char *
@@ -2384,9 +2492,8 @@ match_item (Import             *import,
     {
       key = g_strdup_printf ("%s|%s|%" G_GINT64_FORMAT, item->collection_ref,
                              item->reference != NULL ? item->reference : "", item->amount);
-      if (!is_duplicate (import, item, &duplicate, error))
-        return FALSE;
-      duplicate = duplicate || !g_hash_table_add (seen, g_steal_pointer (&key));
+      duplicate = import->recorded[pending->index]
+                  || !g_hash_table_add (seen, g_steal_pointer (&key));
     }
   if (duplicate)
     {
@@ -2406,7 +2513,7 @@ match_item (Import             *import,
       return TRUE;
     }
 
-  positions = match_reference (import, item, &method, error);
+  positions = match_reference (import, pending->index, item, &method, error);
   if (positions == NULL)
     return FALSE;
 
@@ -2499,6 +2606,8 @@ import_items (Import  *import,
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gint64 previous_rowid = 0;
 
+  if (!lookup_flow (import, error))
+    return FALSE;
   for (guint i = 0; i < items->len; i++)
     {
       Pending *one = g_new0 (Pending, 1);
@@ -2736,6 +2845,7 @@ esa_store_import_payment_flow (EsaStore                       *self,
   restore_cache (self, previous_cache);
 
   booking_clear (&import.booking);
+  lookup_clear (&import);
   g_free (import.flow_id);
   g_free (import.flow_key);
   g_free (import.body_id);
@@ -2782,7 +2892,6 @@ esa_store_list_unmatched_payments (EsaStore  *self,
 {
   g_autoptr(EsaStoreStmt) stmt = NULL;
   g_autoptr(GPtrArray) payments = NULL;
-  gboolean row;
 
   g_return_val_if_fail (ESA_IS_STORE (self), NULL);
 
@@ -2798,14 +2907,8 @@ esa_store_list_unmatched_payments (EsaStore  *self,
   sqlite3_bind_int (stmt, 1, include_parked);
 
   payments = g_ptr_array_new_with_free_func ((GDestroyNotify) esa_queued_payment_free);
-  for (;;)
-    {
-      if (!_esa_store_step (self, stmt, &row, error))
-        return NULL;
-      if (!row)
-        break;
-      g_ptr_array_add (payments, queued_payment_read (stmt));
-    }
+  if (!read_rows (self, stmt, (RowRead) queued_payment_read, payments, error))
+    return NULL;
   return g_steal_pointer (&payments);
 }
 
@@ -3485,6 +3588,44 @@ esa_store_park_payment (EsaStore    *self,
 
 /* ---- allocations and refunds -------------------------------------------------- */
 
+static EsaPaymentAllocation *
+allocation_read (EsaStoreStmt *stmt)
+{
+  EsaPaymentAllocation *allocation = g_new0 (EsaPaymentAllocation, 1);
+
+  allocation->position_id = _esa_stmt_dup_text (stmt, 0);
+  allocation->costs = sqlite3_column_int64 (stmt, 1);
+  allocation->interest = sqlite3_column_int64 (stmt, 2);
+  allocation->sanctions = sqlite3_column_int64 (stmt, 3);
+  allocation->principal = sqlite3_column_int64 (stmt, 4);
+  allocation->allocated_on = _esa_stmt_dup_text (stmt, 5);
+  return allocation;
+}
+
+static EsaRefundCandidate *
+refund_read (EsaStoreStmt *stmt)
+{
+  EsaRefundCandidate *refund = g_new0 (EsaRefundCandidate, 1);
+
+  refund->payment_id = _esa_stmt_dup_text (stmt, 0);
+  refund->reason = _esa_stmt_dup_text (stmt, 1);
+  refund->paid_on = _esa_stmt_dup_text (stmt, 2);
+  refund->amount = sqlite3_column_int64 (stmt, 3);
+  refund->refund = sqlite3_column_int64 (stmt, 4);
+  refund->currency = _esa_stmt_dup_text (stmt, 5);
+  refund->body_id = _esa_stmt_dup_text (stmt, 6);
+  refund->body_name = _esa_stmt_dup_text (stmt, 7);
+  refund->debtor_id = _esa_stmt_dup_text (stmt, 8);
+  refund->debtor_name = _esa_stmt_dup_text (stmt, 9);
+  refund->tax_id = _esa_stmt_dup_text (stmt, 10);
+  refund->position_id = _esa_stmt_dup_text (stmt, 11);
+  refund->position_reference = _esa_stmt_dup_text (stmt, 12);
+  refund->reference = _esa_stmt_dup_text (stmt, 13);
+  refund->collection_ref = _esa_stmt_dup_text (stmt, 14);
+  refund->flow_key = _esa_stmt_dup_text (stmt, 15);
+  return refund;
+}
+
 GPtrArray *
 esa_store_payment_allocations (EsaStore    *self,
                                const char  *payment_id,
@@ -3492,7 +3633,6 @@ esa_store_payment_allocations (EsaStore    *self,
 {
   g_autoptr(EsaStoreStmt) stmt = NULL;
   g_autoptr(GPtrArray) allocations = NULL;
-  gboolean row;
 
   g_return_val_if_fail (ESA_IS_STORE (self), NULL);
   g_return_val_if_fail (payment_id != NULL, NULL);
@@ -3507,23 +3647,8 @@ esa_store_payment_allocations (EsaStore    *self,
   _esa_stmt_bind_text (stmt, 1, payment_id);
 
   allocations = g_ptr_array_new_with_free_func ((GDestroyNotify) esa_payment_allocation_free);
-  for (;;)
-    {
-      EsaPaymentAllocation *allocation;
-
-      if (!_esa_store_step (self, stmt, &row, error))
-        return NULL;
-      if (!row)
-        break;
-      allocation = g_new0 (EsaPaymentAllocation, 1);
-      allocation->position_id = _esa_stmt_dup_text (stmt, 0);
-      allocation->costs = sqlite3_column_int64 (stmt, 1);
-      allocation->interest = sqlite3_column_int64 (stmt, 2);
-      allocation->sanctions = sqlite3_column_int64 (stmt, 3);
-      allocation->principal = sqlite3_column_int64 (stmt, 4);
-      allocation->allocated_on = _esa_stmt_dup_text (stmt, 5);
-      g_ptr_array_add (allocations, allocation);
-    }
+  if (!read_rows (self, stmt, (RowRead) allocation_read, allocations, error))
+    return NULL;
   return g_steal_pointer (&allocations);
 }
 
@@ -3533,7 +3658,6 @@ esa_store_list_refunds (EsaStore  *self,
 {
   g_autoptr(EsaStoreStmt) stmt = NULL;
   g_autoptr(GPtrArray) refunds = NULL;
-  gboolean row;
 
   g_return_val_if_fail (ESA_IS_STORE (self), NULL);
 
@@ -3554,33 +3678,8 @@ esa_store_list_refunds (EsaStore  *self,
     return NULL;
 
   refunds = g_ptr_array_new_with_free_func ((GDestroyNotify) esa_refund_candidate_free);
-  for (;;)
-    {
-      EsaRefundCandidate *refund;
-
-      if (!_esa_store_step (self, stmt, &row, error))
-        return NULL;
-      if (!row)
-        break;
-      refund = g_new0 (EsaRefundCandidate, 1);
-      refund->payment_id = _esa_stmt_dup_text (stmt, 0);
-      refund->reason = _esa_stmt_dup_text (stmt, 1);
-      refund->paid_on = _esa_stmt_dup_text (stmt, 2);
-      refund->amount = sqlite3_column_int64 (stmt, 3);
-      refund->refund = sqlite3_column_int64 (stmt, 4);
-      refund->currency = _esa_stmt_dup_text (stmt, 5);
-      refund->body_id = _esa_stmt_dup_text (stmt, 6);
-      refund->body_name = _esa_stmt_dup_text (stmt, 7);
-      refund->debtor_id = _esa_stmt_dup_text (stmt, 8);
-      refund->debtor_name = _esa_stmt_dup_text (stmt, 9);
-      refund->tax_id = _esa_stmt_dup_text (stmt, 10);
-      refund->position_id = _esa_stmt_dup_text (stmt, 11);
-      refund->position_reference = _esa_stmt_dup_text (stmt, 12);
-      refund->reference = _esa_stmt_dup_text (stmt, 13);
-      refund->collection_ref = _esa_stmt_dup_text (stmt, 14);
-      refund->flow_key = _esa_stmt_dup_text (stmt, 15);
-      g_ptr_array_add (refunds, refund);
-    }
+  if (!read_rows (self, stmt, (RowRead) refund_read, refunds, error))
+    return NULL;
   return g_steal_pointer (&refunds);
 }
 
