@@ -9,5 +9,7 @@
 #include "esa-money.h"
 #include "esa-parameters.h"
 #include "esa-procedure.h"
+#include "esa-roles.h"
 #include "esa-rules.h"
+#include "esa-sla.h"
 #include "esa-uuid.h"

@@ -33,7 +33,7 @@ static const GOptionEntry option_entries[] = {
   { "search", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Search for this text"), N_("TEXT") },
   { "section", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Show a section of the sidebar: search, my-work, team-queues, cases, payments, "
+    N_("Show a section of the sidebar: search, my-work, team-queues, dashboard, cases, payments, "
        "documents, contact-center, reports, sync"), N_("NAME") },
   { "open-document", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Open this file, or the document with this id of an open dossier, in the viewer"),

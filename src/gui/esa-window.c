@@ -5,12 +5,18 @@
 #include <glib/gstdio.h>
 
 #include "esa-application.h"
+#include "esa-acting.h"
+#include "esa-contact-center-page.h"
+#include "esa-contact-dialog.h"
+#include "esa-dashboard-page.h"
 #include "esa-demo.h"
 #include "esa-dossier-format.h"
 #include "esa-dossier-page.h"
 #include "esa-next-steps.h"
 #include "esa-procedure-catalog.h"
 #include "esa-payments-page.h"
+#include "esa-queue-page.h"
+#include "esa-roles.h"
 #include "esa-reports-page.h"
 #include "esa-search-model.h"
 #include "esa-search-result.h"
@@ -53,6 +59,10 @@ struct _EsaWindow
   AdwStatusPage      *sync_page;
   EsaPaymentsPage    *payments_page;
   EsaReportsPage     *reports_page;
+  EsaQueuePage       *my_work_page;
+  EsaQueuePage       *team_queues_page;
+  EsaDashboardPage   *dashboard_page;
+  EsaContactCenterPage *contact_center_page;
   GtkRevealer        *problems_revealer;
   GtkLabel           *problems_label;
   GtkMenuButton      *acting_button;
@@ -485,6 +495,27 @@ reload_dossiers (EsaWindow *self)
     }
 }
 
+/* The queues, the dashboard and the contact center show what the acting
+ * user may see. */
+static void
+reload_work_pages (EsaWindow *self)
+{
+  esa_queue_page_reload (self->my_work_page);
+  esa_queue_page_reload (self->team_queues_page);
+  esa_dashboard_page_reload (self->dashboard_page);
+  esa_contact_center_page_reload (self->contact_center_page);
+}
+
+static void
+set_work_pages_store (EsaWindow *self,
+                      EsaStore  *store)
+{
+  esa_queue_page_set_store (self->my_work_page, store);
+  esa_queue_page_set_store (self->team_queues_page, store);
+  esa_dashboard_page_set_store (self->dashboard_page, store);
+  esa_contact_center_page_set_store (self->contact_center_page, store);
+}
+
 static void
 show_acting_user (EsaWindow *self)
 {
@@ -528,6 +559,7 @@ set_acting_user (EsaWindow  *self,
         esa_store_set_acting_user (self->store, user_id);
       show_acting_user (self);
       reload_dossiers (self);
+      reload_work_pages (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTING_USER]);
     }
 
@@ -784,6 +816,7 @@ set_store (EsaWindow *self,
   g_set_object (&self->store, store);
   esa_payments_page_set_store (self->payments_page, store);
   esa_reports_page_set_store (self->reports_page, store);
+  set_work_pages_store (self, NULL);
 
   if (store == NULL)
     {
@@ -795,6 +828,7 @@ set_store (EsaWindow *self,
                             esa_procedure_catalog_get_procedures (get_catalog (self)),
                             esa_procedure_catalog_get_parameters (get_catalog (self)));
   setup_acting_user (self);
+  set_work_pages_store (self, store);
 
   self->search_model = esa_search_model_new (store);
   g_signal_connect_object (self->search_model, "notify::loading",
@@ -1384,6 +1418,71 @@ dismiss_problems_action (GtkWidget  *widget,
   gtk_revealer_set_reveal_child (self->problems_revealer, FALSE);
 }
 
+/* Ctrl+L: logs a contact on the debtor of the selected search result, or
+ * else of the dossier in view. */
+static void
+log_contact_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  EsaWindow *self = ESA_WINDOW (widget);
+  g_autoptr(EsaSearchResult) result = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *debtor_id = NULL;
+  g_autofree char *debtor_name = NULL;
+  AdwTabPage *page;
+
+  if (self->store == NULL)
+    return;
+  if (!esa_acting_allows (self->store, ESA_ACTION_CONTACT_LOG, &reason))
+    {
+      show_toast (self, reason);
+      return;
+    }
+
+  if (self->selection != NULL &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->sidebar_stack), "results") == 0)
+    {
+      guint position = gtk_single_selection_get_selected (self->selection);
+
+      if (position != GTK_INVALID_LIST_POSITION)
+        result = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+    }
+  if (result != NULL)
+    {
+      debtor_id = g_strdup (esa_search_result_get_debtor_id (result));
+      debtor_name = g_strdup (esa_search_result_get_name (result));
+    }
+  else if ((page = adw_tab_view_get_selected_page (self->tab_view)) != NULL &&
+           ESA_IS_DOSSIER_PAGE (adw_tab_page_get_child (page)))
+    {
+      EsaDossierPage *dossier = ESA_DOSSIER_PAGE (adw_tab_page_get_child (page));
+
+      debtor_id = g_strdup (esa_dossier_page_get_debtor_id (dossier));
+      debtor_name = g_strdup (adw_tab_page_get_title (page));
+    }
+
+  if (debtor_id == NULL)
+    {
+      show_toast (self, _("Select a debtor in the search results first, then press Ctrl+L"));
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (esa_contact_dialog_new (GTK_WINDOW (self), self->store,
+                                                          debtor_id, debtor_name)));
+}
+
+static void
+on_work_page_open_dossier (EsaWindow  *self,
+                           const char *debtor_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!esa_window_open_dossier (self, debtor_id, &error))
+    show_toast (self, error->message);
+  else
+    select_section (self, "search");
+}
+
 /* ---- GtkWindow ---------------------------------------------------------- */
 
 static gboolean
@@ -1517,6 +1616,9 @@ esa_window_class_init (EsaWindowClass *klass)
   g_type_ensure (ESA_TYPE_SEARCH_RESULT);
   g_type_ensure (ESA_TYPE_PAYMENTS_PAGE);
   g_type_ensure (ESA_TYPE_REPORTS_PAGE);
+  g_type_ensure (ESA_TYPE_QUEUE_PAGE);
+  g_type_ensure (ESA_TYPE_DASHBOARD_PAGE);
+  g_type_ensure (ESA_TYPE_CONTACT_CENTER_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/esattore/Esattore/ui/esa-window.ui");
@@ -1542,6 +1644,10 @@ esa_window_class_init (EsaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, sync_page);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, payments_page);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, reports_page);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, my_work_page);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, team_queues_page);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, dashboard_page);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, contact_center_page);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, problems_revealer);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, problems_label);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, acting_button);
@@ -1576,6 +1682,9 @@ esa_window_class_init (EsaWindowClass *klass)
                                        "win.close-tab", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
                                        "win.open-database", NULL);
+  gtk_widget_class_install_action (widget_class, "win.log-contact", NULL, log_contact_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
+                                       "win.log-contact", NULL);
 }
 
 static void
@@ -1615,6 +1724,13 @@ esa_window_init (EsaWindow *self)
        w != NULL && w != GTK_WIDGET (self->acting_button);
        w = gtk_widget_get_parent (w))
     gtk_widget_set_halign (w, GTK_ALIGN_FILL);
+
+  g_signal_connect_object (self->my_work_page, "open-dossier",
+                           G_CALLBACK (on_work_page_open_dossier), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->team_queues_page, "open-dossier",
+                           G_CALLBACK (on_work_page_open_dossier), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->contact_center_page, "open-dossier",
+                           G_CALLBACK (on_work_page_open_dossier), self, G_CONNECT_SWAPPED);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-tab", FALSE);
   select_section (self, "search");
