@@ -641,6 +641,100 @@ test_missing_directory (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, path));
 }
 
+/* Step 6 (queues and contact center) on a database with contacts logged
+ * before it: they keep their data and count as "info" contacts of no body;
+ * the new tables and the knowledge cards' full-text index work. */
+static void
+test_step6_upgrade_with_data (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsaStore) store = NULL;
+  g_autofree char *outcome = NULL;
+  sqlite3 *db = raw_open (fixture->path);
+
+  raw_migrate_to (db, 5);
+  raw_exec (db,
+            "INSERT INTO offices (id, name, country) VALUES ('o1', 'Sede', 'IT');"
+            "INSERT INTO users (id, name, login, role, office_id) "
+            "  VALUES ('u1', 'Anna', 'anna', 'contact_operator', 'o1');"
+            "INSERT INTO debtors (id, kind, name, office_id) "
+            "  VALUES ('d1', 'person', 'Rossi Mario', 'o1');"
+            "INSERT INTO contact_log (id, debtor_id, channel, direction, occurred_at, user_id, "
+            "  subject, duration_s) VALUES ('k1', 'd1', 'phone', 'in', "
+            "  '2026-10-01T08:00:00Z', 'u1', 'Asked about a payment', 180);");
+  sqlite3_close (db);
+
+  store = esa_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (esa_store_get_schema_version (store), ==, esa_store_current_schema_version ());
+  db = _esa_store_get_db (store);
+  outcome = raw_text (db, "SELECT outcome || '/' || duration_s || '/' || "
+                          "coalesce(body_id, '-') FROM contact_log WHERE id = 'k1'");
+  g_assert_cmpstr (outcome, ==, "info/180/-");
+  g_assert_true (table_exists (db, "tickets"));
+  g_assert_true (table_exists (db, "ticket_events"));
+  g_assert_true (table_exists (db, "queue_assignments"));
+  g_assert_true (table_exists (db, "queue_batches"));
+  g_assert_true (table_exists (db, "appointments"));
+
+  raw_exec (db, "INSERT INTO knowledge_cards (id, title, body, language, updated_at) "
+                "VALUES ('kc1', 'Rateizzazione', 'Come pagare a rate', 'it', "
+                "'2026-10-01T08:00:00Z')");
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM knowledge_search "
+                                "WHERE knowledge_search MATCH 'rate*'"), ==, 1);
+  raw_exec (db, "UPDATE knowledge_cards SET body = 'Dilazione' WHERE id = 'kc1'");
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM knowledge_search "
+                                "WHERE knowledge_search MATCH 'rate'"), ==, 0);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM knowledge_search "
+                                "WHERE knowledge_search MATCH 'dilazione'"), ==, 1);
+}
+
+/* Step 7 (offline sync) on a database of step 6 with data and a pending
+ * operation: the rows and the operation stay (the old operation carries no
+ * row images), the sync tables exist, the capture triggers are made on
+ * opening, and a write from then on records its rows with its operation. */
+static void
+test_step7_upgrade_with_data (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsaStore) store = NULL;
+  g_autofree char *rows = NULL;
+  sqlite3 *db = raw_open (fixture->path);
+
+  raw_migrate_to (db, 6);
+  raw_exec (db,
+            "INSERT INTO offices (id, name, country) VALUES ('o1', 'Sede', 'IT');"
+            "INSERT INTO debtors (id, kind, name, office_id) "
+            "  VALUES ('d1', 'person', 'Rossi Mario', 'o1');"
+            "INSERT INTO outbox (op_id, kind, entity, entity_id, payload, base_version, hlc, "
+            "  schema_version, created_at) VALUES ('op1', 'event', 'debtor', 'd1', '{}', 0, "
+            "  '1700000000000-000000', 6, '2026-10-01T08:00:00Z');");
+  sqlite3_close (db);
+
+  store = esa_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (esa_store_get_schema_version (store), >=, 7);
+  db = _esa_store_get_db (store);
+  g_assert_true (table_exists (db, "sync_state"));
+  g_assert_true (table_exists (db, "sync_capture"));
+  g_assert_true (table_exists (db, "conflicts"));
+  g_assert_true (table_exists (db, "assignments"));
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM outbox WHERE op_id = 'op1' "
+                                "AND rows IS NULL AND acked_at IS NULL"), ==, 1);
+  g_assert_cmpint (raw_int (db, "SELECT capture FROM sync_switch"), ==, 1);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
+                                "AND name = 'sync_debtors_upd'"), ==, 1);
+
+  g_assert_true (esa_store_update_debtor_field (store, "d1", "name", "Rossi Maria", &error));
+  g_assert_no_error (error);
+  rows = raw_text (db, "SELECT rows FROM outbox ORDER BY seq DESC LIMIT 1");
+  g_assert_nonnull (strstr (rows, "\"Rossi Maria\""));
+  g_assert_nonnull (strstr (rows, "\"Rossi Mario\""));
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM sync_capture"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -655,6 +749,8 @@ main (int   argc,
   ADD ("reopen-is-noop", test_reopen_is_noop);
   ADD ("upgrade-from-each-version", test_upgrade_from_each_version);
   ADD ("step2-upgrade-with-data", test_step2_upgrade_with_data);
+  ADD ("step6-upgrade-with-data", test_step6_upgrade_with_data);
+  ADD ("step7-upgrade-with-data", test_step7_upgrade_with_data);
   ADD ("failed-step-rolls-back", test_failed_step_rolls_back);
   ADD ("too-new-refused", test_too_new_refused);
   ADD ("too-new-in-wal-refused", test_too_new_in_wal_refused);

@@ -66,6 +66,23 @@ int  esa_cli_calc         (EsaCliContext *cli, int argc, char **argv);
 int  esa_cli_report       (EsaCliContext *cli, int argc, char **argv);
 int  esa_cli_instalments  (EsaCliContext *cli, int argc, char **argv);
 int  esa_cli_payments     (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_sync         (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_queue        (EsaCliContext *cli, int argc, char **argv);
+int  esa_cli_ticket       (EsaCliContext *cli, int argc, char **argv);
+/* "stats": esa_cli_stats(), or "stats contacts" (esa-cli-stats.c). */
+int  esa_cli_stats_command (EsaCliContext *cli, int argc, char **argv);
+
+/* Opens the database with the shipped procedures and parameter tables given
+ * to the store (service levels, SLA clocks, roles). */
+EsaStore   *esa_cli_open_store_with_parameters (EsaCliContext *cli,
+                                                int           *out_status);
+/* Finds a user by id or login; reports on stderr naming @option. */
+gboolean    esa_cli_find_user     (EsaCliContext  *cli,
+                                   EsaStore       *store,
+                                   const char     *option,
+                                   const char     *user,
+                                   char          **out_id,
+                                   int            *out_status);
 
 /* The database the command works on, NULL when none was given. */
 const char *esa_cli_get_db_path (EsaCliContext *cli);

@@ -12,9 +12,11 @@
 
 #include "esa-date.h"
 #include "esa-demo.h"
+#include "esa-demo-private.h"
 #include "esa-identifiers.h"
 #include "esa-money.h"
 #include "esa-store-private.h"
+#include "esa-store-sync.h"
 #include "esa-uuid.h"
 
 /* Everything below is invented. Names come from lists of common given names
@@ -3542,6 +3544,18 @@ demo_clear (Demo *demo)
   g_clear_pointer (&demo->rand, g_rand_free);
 }
 
+/* Tickets, contacts, knowledge cards and appointments (esa-demo-contact.c). */
+static gboolean
+demo_contact_center (Demo    *demo,
+                     GError **error)
+{
+  GDate today;
+
+  g_date_clear (&today, 1);
+  g_date_set_julian (&today, (guint32) demo->today);
+  return _esa_demo_contact_center (demo->store, demo->seed, &today, error);
+}
+
 static gboolean
 check_empty (EsaStore  *store,
              GError   **error)
@@ -3801,14 +3815,20 @@ esa_demo_generate (EsaStore              *store,
   ok = demo_init (&demo, store, options, error);
   if (ok)
     ok = began = _esa_store_begin (store, error);
+  /* The demo's rows are the initial state every device and the server
+   * generate alike (same seed, same ids): nothing to capture for sync. */
+  if (ok)
+    ok = esa_store_sync_set_capture (store, FALSE, error);
   if (ok)
     ok = (indexes = drop_indexes (store, error)) != NULL;
   if (ok)
     ok = write_setup (&demo, error)
          && generate_debtors (&demo, options, error)
          && write_audit (&demo, options, error)
+         && demo_contact_center (&demo, error)
          && create_indexes (store, indexes, options, error)
-         && _esa_store_search_rebuild (store, error);
+         && _esa_store_search_rebuild (store, error)
+         && esa_store_sync_set_capture (store, TRUE, error);
   if (ok)
     ok = _esa_store_commit (store, error);
   else if (began)

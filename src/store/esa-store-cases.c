@@ -196,6 +196,14 @@ get_cases_data (EsaStore *self)
   return g_object_get_qdata (G_OBJECT (self), cases_data_quark ());
 }
 
+EsaParameters *
+_esa_store_get_parameters (EsaStore *self)
+{
+  CasesData *cases = get_cases_data (self);
+
+  return cases != NULL ? cases->parameters : NULL;
+}
+
 static EsaProcedure *
 find_procedure (EsaStore    *self,
                 const char  *procedure_id,

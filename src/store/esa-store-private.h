@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "esa-parameters.h"
 #include "esa-store.h"
 
 G_BEGIN_DECLS
@@ -173,6 +174,13 @@ gboolean  _esa_store_outbox_append_text (EsaStore    *self,
                                          const char  *created_at,
                                          GError     **error);
 
+/* The row images ({"t", "k", "before", "after"} objects, as a JSON array)
+ * of the rows a "load_list_part" outbox operation created, made from its
+ * columnar payload: a load list's import writes its rows without capturing
+ * them one by one (esa-store-load-lists.c), and the sync push sends these
+ * images instead. NULL when @payload is not such a part. (transfer full) */
+char     *_esa_store_load_list_part_images (const char *payload);
+
 /**
  * _esa_store_row_to_json:
  * @table: a table name from the schema
@@ -190,8 +198,28 @@ JsonNode *_esa_store_row_to_json     (EsaStore    *self,
 /* Now as an ISO 8601 UTC timestamp "2026-11-23T08:40:00Z". (transfer full) */
 char     *_esa_store_now_iso         (void);
 
+/* The parameters given with esa_store_set_procedures(), or NULL.
+ * (transfer none) */
+EsaParameters *_esa_store_get_parameters (EsaStore *self);
+
 /* The SQL text of migration step @version (1 … current schema version), as
  * embedded in the library, for the migration tests. (transfer full) */
 GBytes   *_esa_store_get_migration   (gint         version);
+
+/* ---- sync (esa-store-sync.c) ------------------------------------------- */
+
+/* Makes the capture triggers of the synced tables from their columns, again
+ * whenever a migration step changed them; called on every open. */
+gboolean  _esa_store_sync_install_triggers (EsaStore  *self,
+                                            GError   **error);
+/* Takes the rows captured since the previous append (the outbox column
+ * `rows`: a JSON array of {"t","k","before","after"}, one entry per row);
+ * *out_rows is NULL when nothing was captured. */
+gboolean  _esa_store_sync_claim_rows  (EsaStore    *self,
+                                       char       **out_rows,
+                                       GError     **error);
+/* Shifts this store's clock for the outbox stamps (simulated clock skew). */
+void      _esa_store_set_clock_offset (EsaStore    *self,
+                                       gint64       offset_ms);
 
 G_END_DECLS

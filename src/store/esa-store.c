@@ -30,6 +30,7 @@ struct _EsaStore
   gboolean    explicit_tx;     /* the outer transaction is the caller's */
   gint        schema_version;
   EsaHlc      hlc;
+  gint64      clock_offset_ms; /* simulated clock skew (sync simulation test) */
 };
 
 G_DEFINE_TYPE (EsaStore, esa_store, G_TYPE_OBJECT)
@@ -45,6 +46,8 @@ static const char * const migrations[] = {
   "/org/esattore/Esattore/store/schema/003-load-lists.sql",
   "/org/esattore/Esattore/store/schema/004-instalment-reminders.sql",
   "/org/esattore/Esattore/store/schema/005-payments.sql",
+  "/org/esattore/Esattore/store/schema/006-queues.sql",
+  "/org/esattore/Esattore/store/schema/007-sync.sql",
 };
 
 #define SQLITE_HEADER_MAGIC "SQLite format 3"
@@ -901,7 +904,8 @@ finish_open (EsaStore  *self,
 
   if (!configure (self, in_memory, error)
       || !migrate (self, version, error)
-      || !restore_clock (self, error))
+      || !restore_clock (self, error)
+      || !_esa_store_sync_install_triggers (self, error))
     return FALSE;
 
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
@@ -988,6 +992,15 @@ esa_store_get_acting_user (EsaStore *self)
 
 /* ---- outbox ------------------------------------------------------------- */
 
+void
+_esa_store_set_clock_offset (EsaStore *self,
+                             gint64    offset_ms)
+{
+  g_return_if_fail (ESA_IS_STORE (self));
+
+  self->clock_offset_ms = offset_ms;
+}
+
 char *
 _esa_store_now_iso (void)
 {
@@ -1010,20 +1023,21 @@ _esa_store_outbox_append (EsaStore    *self,
   g_autofree char *hlc = NULL;
   g_autofree char *text = NULL;
   g_autofree char *now = NULL;
+  char *rows = NULL;
 
   g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
   g_return_val_if_fail (payload != NULL, FALSE);
 
   stmt = _esa_store_prepare (self,
                              "INSERT INTO outbox (op_id, kind, entity, entity_id, payload, "
-                             "base_version, hlc, schema_version, created_at) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                             "base_version, hlc, schema_version, created_at, rows) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                              error);
   if (stmt == NULL)
     return FALSE;
 
   op_id = esa_uuid_new ();
-  hlc = esa_hlc_tick (&self->hlc, g_get_real_time () / 1000);
+  hlc = esa_hlc_tick (&self->hlc, g_get_real_time () / 1000 + self->clock_offset_ms);
   text = json_to_string (payload, FALSE);
   now = _esa_store_now_iso ();
 
@@ -1036,6 +1050,10 @@ _esa_store_outbox_append (EsaStore    *self,
   _esa_stmt_bind_text (stmt, 7, hlc);
   sqlite3_bind_int (stmt, 8, self->schema_version);
   _esa_stmt_bind_text (stmt, 9, now);
+  /* The rows the operation changed, captured since the previous append. */
+  if (!_esa_store_sync_claim_rows (self, &rows, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 10, rows, -1, g_free);
 
   return _esa_store_step_done (self, stmt, error);
 }
@@ -1054,20 +1072,21 @@ _esa_store_outbox_append_text (EsaStore    *self,
   g_autofree char *op_id = NULL;
   g_autofree char *hlc = NULL;
   g_autofree char *now = NULL;
+  char *rows = NULL;
 
   g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
   g_return_val_if_fail (payload != NULL, FALSE);
 
   stmt = _esa_store_prepare (self,
                              "INSERT INTO outbox (op_id, kind, entity, entity_id, payload, "
-                             "base_version, hlc, schema_version, created_at) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                             "base_version, hlc, schema_version, created_at, rows) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                              error);
   if (stmt == NULL)
     return FALSE;
 
   op_id = esa_uuid_new ();
-  hlc = esa_hlc_tick (&self->hlc, g_get_real_time () / 1000);
+  hlc = esa_hlc_tick (&self->hlc, g_get_real_time () / 1000 + self->clock_offset_ms);
   if (created_at == NULL)
     created_at = now = _esa_store_now_iso ();
 
@@ -1080,6 +1099,9 @@ _esa_store_outbox_append_text (EsaStore    *self,
   _esa_stmt_bind_text (stmt, 7, hlc);
   sqlite3_bind_int (stmt, 8, self->schema_version);
   _esa_stmt_bind_text (stmt, 9, created_at);
+  if (!_esa_store_sync_claim_rows (self, &rows, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 10, rows, -1, g_free);
 
   return _esa_store_step_done (self, stmt, error);
 }
