@@ -3581,12 +3581,12 @@ check_empty (EsaStore  *store,
     {
       g_set_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_INVALID,
                    g_dngettext (GETTEXT_PACKAGE,
-                                "The database already holds %" G_GINT64_FORMAT " debtor: demo "
+                                "The database already holds %d debtor: demo "
                                 "data can only go into an empty database",
-                                "The database already holds %" G_GINT64_FORMAT " debtors: demo "
+                                "The database already holds %d debtors: demo "
                                 "data can only go into an empty database",
                                 (gulong) count),
-                   count);
+                   (int) MIN (count, G_MAXINT));
       return FALSE;
     }
 

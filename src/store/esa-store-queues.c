@@ -1667,11 +1667,9 @@ reassign (EsaStore            *self,
   if (ok && !preview)
     {
       g_autofree char *batch_summary =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT
-                                      " work item reassigned to %s",
-                                      "%" G_GINT64_FORMAT " work items reassigned to %s",
-                                      (gulong) count),
-                         count, name);
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d work item reassigned to %s",
+                                      "%d work items reassigned to %s", (gulong) count),
+                         (int) count, name);
 
       ok = finish_batch (self, batch_id, count, batch_summary, error);
     }
@@ -1786,10 +1784,9 @@ esa_store_queue_run_step (EsaStore            *self,
   if (ok)
     {
       g_autofree char *summary =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Step “%s” run for %" G_GINT64_FORMAT
-                                      " case", "Step “%s” run for %" G_GINT64_FORMAT " cases",
-                                      (gulong) count),
-                         action_id, count);
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Step “%s” run for %d case",
+                                      "Step “%s” run for %d cases", (gulong) count),
+                         action_id, (int) count);
 
       ok = finish_batch (self, batch_id, count, summary, error);
     }
@@ -1965,10 +1962,10 @@ esa_store_queue_undo_batch (EsaStore    *self,
           ok = _esa_store_step_done (self, stmt, error);
         }
       summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "Batch undone: %" G_GINT64_FORMAT " item",
-                                              "Batch undone: %" G_GINT64_FORMAT " items",
+                                              "Batch undone: %d item",
+                                              "Batch undone: %d items",
                                               (gulong) undone),
-                                 undone);
+                                 (int) undone);
       ok = ok && _esa_store_outbox_append_text (self, "command", "queue_batch", batch_id,
                                                 "{\"command\":\"undo\"}", 1, NULL, error)
            && _esa_store_audit_append (self, NULL, esa_store_get_acting_user (self), "undo",
