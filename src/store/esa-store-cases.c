@@ -127,23 +127,6 @@ event_row_free (gpointer data)
 
 /* ---- errors ------------------------------------------------------------- */
 
-static gboolean G_GNUC_PRINTF (3, 4)
-fail (GError     **error,
-      gint         code,
-      const char  *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error_literal (error, ESA_STORE_ERROR, code, message);
-  return FALSE;
-}
-
 /* A problem the procedure engine found (a parameter table or a calendar
  * missing, a state the procedure does not know), as a store error naming
  * the procedure. */
@@ -217,10 +200,12 @@ find_procedure (EsaStore    *self,
     procedure = esa_procedure_list_find (cases->procedures, procedure_id);
   if (procedure == NULL)
     {
-      fail (error, ESA_STORE_ERROR_INVALID,
-            /* Translators: the first %s is a procedure id ("ch-lef"), the second a case id */
-            _("The procedure “%s” of case %s is not loaded: its actions are unavailable"),
-            procedure_id, case_id);
+      _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                       /* Translators: the first %s is a procedure id ("ch-lef"), the second a
+                        * case id */
+                       _("The procedure “%s” of case %s is not loaded: its actions are "
+                         "unavailable"),
+                       procedure_id, case_id);
       return NULL;
     }
   return procedure;
@@ -333,7 +318,7 @@ read_case_row (EsaStore    *self,
     return NULL;
   if (!found)
     {
-      fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No case with id %s"), case_id);
+      _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No case with id %s"), case_id);
       return NULL;
     }
 
@@ -418,8 +403,9 @@ read_actor (EsaStore    *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (!row)
-    return fail (error, ESA_STORE_ERROR_FORBIDDEN, _("User %s is not known in this database"),
-                 user_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                            _("User %s is not known in this database"),
+                            user_id);
 
   *out_role = _esa_stmt_dup_text (stmt, 0);
   return TRUE;
@@ -435,9 +421,10 @@ static gboolean
 refuse_auditor (EsaStore  *self,
                 GError   **error)
 {
-  return fail (error, ESA_STORE_ERROR_FORBIDDEN,
-               _("User %s is an auditor: auditors may read everything but change nothing"),
-               esa_store_get_acting_user (self));
+  return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                          _("User %s is an auditor: auditors may read everything but change "
+                            "nothing"),
+                          esa_store_get_acting_user (self));
 }
 
 /* Records @iso under @field unless a later date is recorded there. */
@@ -1674,20 +1661,22 @@ check_step_date (const GDate  *on,
 
   esa_date_set_today (&today);
   if (g_date_compare (on, &today) > 0)
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("A step cannot be dated in the future (%s)"), on_iso);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("A step cannot be dated in the future (%s)"), on_iso);
 
   if (events->len > 0)
     {
       const EventRow *last = g_ptr_array_index (events, events->len - 1);
 
       if (strcmp (on_iso, last->occurred_on) < 0)
-        return fail (error, ESA_STORE_ERROR_INVALID,
-                     /* Translators: "The case's latest step, “Record the service”, is
-                      * dated 2026-03-02: a step cannot be dated before it (2026-03-01)" */
-                     _("The case's latest step, “%s”, is dated %s: a step cannot be dated "
-                       "before it (%s)"),
-                     action_label (procedure, last->action), last->occurred_on, on_iso);
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                /* Translators: "The case's latest step, “Record the service”, is
+                                 * dated 2026-03-02: a step cannot be dated before it
+                                 * (2026-03-01)" */
+                                _("The case's latest step, “%s”, is dated %s: a step cannot be "
+                                  "dated "
+                                  "before it (%s)"),
+                                action_label (procedure, last->action), last->occurred_on, on_iso);
     }
   return TRUE;
 }
@@ -1731,8 +1720,9 @@ do_action (EsaStore         *self,
     return FALSE;
   action = esa_procedure_find_action (procedure, request->action_id);
   if (action == NULL)
-    return fail (error, ESA_STORE_ERROR_INVALID, _("The procedure “%s” has no action “%s”"),
-                 row->procedure_id, request->action_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("The procedure “%s” has no action “%s”"),
+                            row->procedure_id, request->action_id);
 
   if (!read_actor (self, &role, error))
     return FALSE;
@@ -1755,7 +1745,7 @@ do_action (EsaStore         *self,
       return FALSE;
     }
   if (!status->available)
-    return fail (error, ESA_STORE_ERROR_INVALID, "%s", status->reason);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, "%s", status->reason);
 
   fields = parse_fields (self, action, request->fields, &on, error);
   if (fields == NULL)
@@ -1930,7 +1920,8 @@ read_step (EsaStore    *self,
     return NULL;
   if (!row)
     {
-      fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No step of a case with id %s"), event_id);
+      _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND,
+                       _("No step of a case with id %s"), event_id);
       return NULL;
     }
 
@@ -1971,12 +1962,14 @@ check_nothing_since (EsaStore       *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (row)
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 /* Translators: "“Record an opposition” (dated 2026-03-05) was recorded on
-                  * the case after this step: undo it first" */
-                 _("“%s” (dated %s) was recorded on the case after this step: undo it first"),
-                 action_label (procedure, (const char *) sqlite3_column_text (stmt, 0)),
-                 (const char *) sqlite3_column_text (stmt, 1));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            /* Translators: "“Record an opposition” (dated 2026-03-05) was
+                             * recorded on
+                             * the case after this step: undo it first" */
+                            _("“%s” (dated %s) was recorded on the case after this step: undo it "
+                              "first"),
+                            action_label (procedure, (const char *) sqlite3_column_text (stmt, 0)),
+                            (const char *) sqlite3_column_text (stmt, 1));
   return TRUE;
 }
 
@@ -2016,15 +2009,17 @@ read_undoable_acts (EsaStore    *self,
 
       number = (const char *) sqlite3_column_text (stmt, 1);
       if (sqlite3_column_int (stmt, 2) != 0)
-        return fail (error, ESA_STORE_ERROR_INVALID,
-                     _("Act %s already has a notification recorded: the step can no longer be "
-                       "undone"),
-                     number);
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("Act %s already has a notification recorded: the step can no "
+                                  "longer be "
+                                  "undone"),
+                                number);
       if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
-        return fail (error, ESA_STORE_ERROR_INVALID,
-                     _("Act %s was printed or exported (“%s”): the step can no longer be "
-                       "undone"),
-                     number, (const char *) sqlite3_column_text (stmt, 3));
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("Act %s was printed or exported (“%s”): the step can no longer "
+                                  "be "
+                                  "undone"),
+                                number, (const char *) sqlite3_column_text (stmt, 3));
       g_ptr_array_add (ids, _esa_stmt_dup_text (stmt, 0));
       g_ptr_array_add (numbers, g_strdup (number));
     }
@@ -2113,10 +2108,10 @@ undo_step (EsaStore    *self,
     return refuse_auditor (self, error);
 
   if (g_str_equal (step->action, UNDO_ACTION))
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("An undo cannot itself be undone: run the step again instead"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("An undo cannot itself be undone: run the step again instead"));
   if (step->undone_by != NULL)
-    return fail (error, ESA_STORE_ERROR_INVALID, _("This step was already undone"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("This step was already undone"));
 
   row = read_case_row (self, step->case_id, error);
   if (row == NULL)
@@ -2127,9 +2122,11 @@ undo_step (EsaStore    *self,
   if (!check_nothing_since (self, procedure, step, error))
     return FALSE;
   if (!g_str_equal (row->state, step->to_state))
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("The case is no longer “%s” but “%s”: the step can no longer be undone"),
-                 state_label (procedure, step->to_state), state_label (procedure, row->state));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("The case is no longer “%s” but “%s”: the step can no longer be "
+                              "undone"),
+                            state_label (procedure, step->to_state),
+                            state_label (procedure, row->state));
   if (!read_undoable_acts (self, event_id, row->debtor_id, ids, numbers, error))
     return FALSE;
 
@@ -2353,7 +2350,7 @@ esa_store_get_case_procedure (EsaStore    *self,
     return NULL;
   if (!row)
     {
-      fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No case with id %s"), case_id);
+      _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No case with id %s"), case_id);
       return NULL;
     }
   procedure_id = _esa_stmt_dup_text (stmt, 0);
@@ -2412,7 +2409,7 @@ esa_store_get_case (EsaStore    *self,
     return NULL;
   if (!row)
     {
-      fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No case with id %s"), case_id);
+      _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No case with id %s"), case_id);
       return NULL;
     }
   return read_case (stmt);
@@ -2438,7 +2435,7 @@ esa_store_cases_due (EsaStore     *self,
 
       if (!esa_date_parse_iso (until_iso, &until, &local_error))
         {
-          fail (error, ESA_STORE_ERROR_INVALID, "%s", local_error->message);
+          _esa_store_fail (error, ESA_STORE_ERROR_INVALID, "%s", local_error->message);
           return NULL;
         }
     }

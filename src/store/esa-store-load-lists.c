@@ -259,23 +259,6 @@ esa_load_list_entry_free (EsaLoadListEntry *self)
 /* ---- helpers ------------------------------------------------------------- */
 
 
-static gboolean G_GNUC_PRINTF (3, 4)
-fail (GError    **error,
-      gint        code,
-      const char *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error_literal (error, ESA_STORE_ERROR, code, message);
-  return FALSE;
-}
-
 static char *
 today_iso (void)
 {
@@ -436,15 +419,16 @@ read_user (EsaStore    *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (!row)
-    return fail (error, ESA_STORE_ERROR_FORBIDDEN,
-                 _("User %s is not known in this database and may not change it"), user_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                            _("User %s is not known in this database and may not change it"),
+                            user_id);
 
   if (!esa_role_from_string ((const char *) sqlite3_column_text (stmt, 0), out_role))
     *out_role = ESA_ROLE_AUDITOR;
   if (*out_role == ESA_ROLE_AUDITOR)
-    return fail (error, ESA_STORE_ERROR_FORBIDDEN,
-                 _("%s is an auditor: auditors may read everything but change nothing"),
-                 (const char *) sqlite3_column_text (stmt, 2));
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                            _("%s is an auditor: auditors may read everything but change nothing"),
+                            (const char *) sqlite3_column_text (stmt, 2));
 
   if (out_office_id != NULL)
     *out_office_id = _esa_stmt_dup_text (stmt, 1);
@@ -493,7 +477,8 @@ read_body (EsaStore    *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (!row)
-    return fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No creditor body with id %s"), body_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND,
+                            _("No creditor body with id %s"), body_id);
 
   body->name = _esa_stmt_dup_text (stmt, 0);
   body->country = _esa_stmt_dup_text (stmt, 1);
@@ -850,10 +835,11 @@ series_init (EsaStore         *self,
   if (series->italian)
     {
       if (body->segregation_code == NULL)
-        return fail (error, ESA_STORE_ERROR_INVALID,
-                     _("Creditor body %s has no pagoPA segregation code: its positions cannot "
-                       "get notice numbers"),
-                     body->name);
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("Creditor body %s has no pagoPA segregation code: its positions "
+                                  "cannot "
+                                  "get notice numbers"),
+                                body->name);
       g_snprintf (series->prefix, sizeof series->prefix, "3%s", body->segregation_code);
       series->digits = 13;
       series->length = 18;
@@ -919,8 +905,8 @@ series_take (ReferenceSeries  *series,
     limit *= 10;
   if (series->next >= limit)
     {
-      fail (error, ESA_STORE_ERROR_INVALID,
-            _("The payment references of creditor body %s are used up"), body->name);
+      _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                       _("The payment references of creditor body %s are used up"), body->name);
       return NULL;
     }
 
@@ -1448,8 +1434,8 @@ choose_office (EsaStore    *self,
         return NULL;
       if (!serves)
         {
-          fail (error, ESA_STORE_ERROR_INVALID,
-                _("Office %s does not work for creditor body %s"), given, body_id);
+          _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                           _("Office %s does not work for creditor body %s"), given, body_id);
           return NULL;
         }
       return g_strdup (given);
@@ -1469,9 +1455,9 @@ choose_office (EsaStore    *self,
     return NULL;
   if (!row)
     {
-      fail (error, ESA_STORE_ERROR_INVALID,
-            _("No office works for creditor body %s: its debtors would have no office"),
-            body_id);
+      _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                       _("No office works for creditor body %s: its debtors would have no office"),
+                       body_id);
       return NULL;
     }
   return _esa_stmt_dup_text (stmt, 0);
@@ -1501,10 +1487,10 @@ check_not_imported_before (EsaStore    *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (row)
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("This file was already imported as load list “%s” (%s)"),
-                 (const char *) sqlite3_column_text (stmt, 0),
-                 (const char *) sqlite3_column_text (stmt, 1));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("This file was already imported as load list “%s” (%s)"),
+                            (const char *) sqlite3_column_text (stmt, 0),
+                            (const char *) sqlite3_column_text (stmt, 1));
   return TRUE;
 }
 
@@ -1567,8 +1553,8 @@ write_load_list (Import           *import,
       g_autoptr(GError) local_error = NULL;
 
       if (!esa_date_parse_iso (options->received_on, &date, &local_error))
-        return fail (error, ESA_STORE_ERROR_INVALID, _("Date of receipt: %s"),
-                     local_error->message);
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("Date of receipt: %s"),
+                                local_error->message);
       received_on = g_strdup (options->received_on);
     }
   else
@@ -1745,23 +1731,24 @@ run_import (Import             *import,
             n_new_debtors++;
         }
       if (!esa_money_add (total, row_total (row), &total))
-        return fail (error, ESA_STORE_ERROR_INVALID,
-                     _("The amounts of the load list add up to more than can be counted"));
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("The amounts of the load list add up to more than can be "
+                                  "counted"));
       n_positions++;
     }
 
   esa_load_list_report_sort (report);
   n_rejected = esa_load_list_report_count_rejected (report);
   if (n_rejected > 0 && !options->exclude_rejected)
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 g_dngettext (GETTEXT_PACKAGE,
-                              "%u row of %u was rejected; nothing was imported",
-                              "%u rows of %u were rejected; nothing was imported",
-                              n_rejected),
-                 n_rejected, MAX (report->rows, n_rows));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "%u row of %u was rejected; nothing was imported",
+                                         "%u rows of %u were rejected; nothing was imported",
+                                         n_rejected),
+                            n_rejected, MAX (report->rows, n_rows));
   if (n_positions == 0)
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("The load list has no row that can be imported"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("The load list has no row that can be imported"));
 
   list_id = id_series_next (&import->ids);
   import->list_id = list_id;
@@ -2051,7 +2038,7 @@ esa_store_get_load_list (EsaStore    *self,
       _esa_stmt_bind_text (stmt, 1, id);
       ok = _esa_store_step (self, stmt, &row, error);
       if (ok && !row)
-        ok = fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No load list with id %s"), id);
+        ok = _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No load list with id %s"), id);
       if (ok)
         list = read_load_list (stmt);
       g_clear_pointer (&stmt, _esa_store_stmt_release);
@@ -2203,7 +2190,7 @@ check_decision (EsaStore    *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (!row)
-    return fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No load list with id %s"), id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No load list with id %s"), id);
   state->body_id = _esa_stmt_dup_text (stmt, 0);
   state->reference = _esa_stmt_dup_text (stmt, 1);
   state->state = _esa_stmt_dup_text (stmt, 2);
@@ -2215,36 +2202,41 @@ check_decision (EsaStore    *self,
   if (!g_str_equal (state->state, "imported"))
     /* Translators: "Load list TARI 2024 is already approved: only a list awaiting approval can
      * be decided" */
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 g_str_equal (state->state, "approved")
-                 ? _("Load list %s is already approved: only a list awaiting approval can be "
-                     "decided")
-                 : _("Load list %s was rejected: only a list awaiting approval can be decided"),
-                 state->reference);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            g_str_equal (state->state, "approved")
+                            ? _("Load list %s is already approved: only a list awaiting "
+                                "approval can be decided")
+                            : _("Load list %s was rejected: only a list awaiting approval "
+                                "can be decided"),
+                            state->reference);
 
   if (user_id == NULL)
-    return fail (error, ESA_STORE_ERROR_FORBIDDEN,
-                 _("A load list is approved or rejected by a named responsible officer"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                            _("A load list is approved or rejected by a named responsible "
+                              "officer"));
   if (!read_user (self, user_id, &role, &office_id, &user_name, error))
     return FALSE;
   if (role != ESA_ROLE_RESPONSIBLE)
     /* Translators: "Anna Rossi (Officer) may not approve or reject a load list: only the
      * responsible officer of the creditor body can" */
-    return fail (error, ESA_STORE_ERROR_FORBIDDEN,
-                 _("%s (%s) may not approve or reject a load list: only the responsible officer "
-                   "of the creditor body can"),
-                 user_name, esa_role_describe (role));
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                            _("%s (%s) may not approve or reject a load list: only the "
+                              "responsible officer "
+                              "of the creditor body can"),
+                            user_name, esa_role_describe (role));
   if (!office_serves_body (self, office_id, state->body_id, &serves, error))
     return FALSE;
   if (!serves)
-    return fail (error, ESA_STORE_ERROR_FORBIDDEN,
-                 _("%s works for an office that does not serve the load list’s creditor body"),
-                 user_name);
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                            _("%s works for an office that does not serve the load list’s "
+                              "creditor body"),
+                            user_name);
   if (approving && g_strcmp0 (state->imported_by, user_id) == 0)
-    return fail (error, ESA_STORE_ERROR_FORBIDDEN,
-                 _("%s imported load list %s and so cannot approve it: a second person must "
-                   "(four eyes)"),
-                 user_name, state->reference);
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                            _("%s imported load list %s and so cannot approve it: a second person "
+                              "must "
+                              "(four eyes)"),
+                            user_name, state->reference);
   return TRUE;
 }
 
@@ -2263,18 +2255,20 @@ initial_state (const char  *procedure_id,
   procedures = esa_procedure_load_dir (dir, NULL, &local_error);
   if (procedures == NULL)
     {
-      fail (error, ESA_STORE_ERROR_INVALID,
-            _("The cases of load list %s cannot be opened: the procedures cannot be read: %s"),
-            reference, local_error->message);
+      _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                       _("The cases of load list %s cannot be opened: the procedures cannot be "
+                         "read: %s"),
+                       reference, local_error->message);
       return NULL;
     }
 
   procedure = esa_procedure_list_find (procedures, procedure_id);
   if (procedure == NULL)
     {
-      fail (error, ESA_STORE_ERROR_INVALID,
-            _("The cases of load list %s cannot be opened: there is no procedure “%s” in %s"),
-            reference, procedure_id, dir);
+      _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                       _("The cases of load list %s cannot be opened: there is no procedure “%s” "
+                         "in %s"),
+                       reference, procedure_id, dir);
       return NULL;
     }
 
@@ -2287,9 +2281,10 @@ initial_state (const char  *procedure_id,
         return g_strdup (state->id);
     }
 
-  fail (error, ESA_STORE_ERROR_INVALID,
-        _("The cases of load list %s cannot be opened: procedure “%s” has no initial state"),
-        reference, procedure_id);
+  _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                   _("The cases of load list %s cannot be opened: procedure “%s” has no initial "
+                     "state"),
+                   reference, procedure_id);
   return NULL;
 }
 
@@ -2583,7 +2578,8 @@ run_rejection (EsaStore    *self,
   g_autofree char *note = NULL;
 
   if (reason == NULL || g_strstrip (note = g_strdup (reason))[0] == '\0')
-    return fail (error, ESA_STORE_ERROR_INVALID, _("A rejected load list needs a reason"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("A rejected load list needs a reason"));
   if (!check_decision (self, id, user_id, FALSE, &state, error))
     return FALSE;
 
@@ -2659,7 +2655,8 @@ write_mapping (EsaStore    *self,
 
   parsed = json_from_string (mapping_json, &local_error);
   if (parsed == NULL || !JSON_NODE_HOLDS_OBJECT (parsed))
-    return fail (error, ESA_STORE_ERROR_INVALID, _("A column mapping must be a JSON object"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("A column mapping must be a JSON object"));
 
   if (user_id != NULL)
     {

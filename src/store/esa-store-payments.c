@@ -331,23 +331,6 @@ esa_refund_candidate_free (EsaRefundCandidate *self)
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static gboolean G_GNUC_PRINTF (3, 4)
-fail (GError     **error,
-      gint         code,
-      const char  *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error_literal (error, ESA_STORE_ERROR, code, message);
-  return FALSE;
-}
-
 /* The acting user must be known, and auditors only read. */
 static gboolean
 check_writer (EsaStore  *self,
@@ -367,12 +350,14 @@ check_writer (EsaStore  *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (!row)
-    return fail (error, ESA_STORE_ERROR_FORBIDDEN,
-                 _("User %s is not known in this database and may not change it"), user_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                            _("User %s is not known in this database and may not change it"),
+                            user_id);
   if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "auditor") == 0)
-    return fail (error, ESA_STORE_ERROR_FORBIDDEN,
-                 _("User %s is an auditor: auditors may read everything but change nothing"),
-                 user_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                            _("User %s is an auditor: auditors may read everything but change "
+                              "nothing"),
+                            user_id);
   return TRUE;
 }
 
@@ -495,10 +480,11 @@ parse_order (const char  *text,
 
   if (n != N_COMPONENTS)
     /* Translators: the first %s is a parameter table's name, the second its value */
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("Parameter table %s: “%s” is not an order of costs, interest, sanctions and "
-                   "principal (each once, separated by commas)"),
-                 ALLOCATION_TABLE, text);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Parameter table %s: “%s” is not an order of costs, interest, "
+                              "sanctions and "
+                              "principal (each once, separated by commas)"),
+                            ALLOCATION_TABLE, text);
   return TRUE;
 }
 
@@ -695,7 +681,7 @@ get_position (EsaStore    *self,
     return NULL;
   if (rows->len == 0)
     {
-      fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No position with id %s"), position_id);
+      _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No position with id %s"), position_id);
       return NULL;
     }
   return g_ptr_array_steal_index (rows, 0);
@@ -1657,19 +1643,20 @@ check_items (const EsaPaymentFlow  *flow,
       GDate date;
 
       if (item->amount <= 0)
-        return fail (error, ESA_STORE_ERROR_INVALID,
-                     _("line %u: a payment must be more than zero"), item->line);
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("line %u: a payment must be more than zero"), item->line);
       if (item->currency == NULL || strlen (item->currency) != 3)
-        return fail (error, ESA_STORE_ERROR_INVALID,
-                     _("line %u: the payment has no currency"), item->line);
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("line %u: the payment has no currency"), item->line);
       if (item->paid_on == NULL)
-        return fail (error, ESA_STORE_ERROR_INVALID, _("line %u: the payment has no date"),
-                     item->line);
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("line %u: the payment has no date"),
+                                item->line);
       if (!esa_date_parse_iso (item->paid_on, &date, &local_error))
         /* Translators: "line 20: the date of the payment is wrong: 2025-02-30 is not a date" */
-        return fail (error, ESA_STORE_ERROR_INVALID,
-                     _("line %u: the date of the payment is wrong: %s"), item->line,
-                     local_error->message);
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("line %u: the date of the payment is wrong: %s"), item->line,
+                                local_error->message);
     }
   return TRUE;
 }
@@ -1712,8 +1699,8 @@ resolve_body (Import  *import,
                         import->options->body_id, &import->body_id, error))
         return FALSE;
       if (import->body_id == NULL)
-        return fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No creditor body with id %s"),
-                     import->options->body_id);
+        return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No creditor body with id %s"),
+                                import->options->body_id);
       import->body_known = TRUE;
       return TRUE;
     }
@@ -1798,7 +1785,7 @@ flow_payload (EsaStore    *self,
     return NULL;
   if (!row)
     {
-      fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No payment flow with id %s"), flow_id);
+      _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No payment flow with id %s"), flow_id);
       return NULL;
     }
 
@@ -2932,7 +2919,7 @@ get_queued_payment (EsaStore    *self,
     return NULL;
   if (!row)
     {
-      fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No payment with id %s"), payment_id);
+      _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No payment with id %s"), payment_id);
       return NULL;
     }
   return queued_payment_read (stmt);
@@ -3326,9 +3313,9 @@ queued_draft (EsaStore    *self,
   if (!g_str_equal (payment->state, "unmatched") && !g_str_equal (payment->state, "parked"))
     {
       /* Translators: the second %s is a payment's state: applied, revoked, replaced */
-      fail (error, ESA_STORE_ERROR_INVALID,
-            _("Payment %s is %s, not waiting in the unmatched queue"), payment_id,
-            payment->state);
+      _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                       _("Payment %s is %s, not waiting in the unmatched queue"), payment_id,
+                       payment->state);
       return NULL;
     }
 
@@ -3383,8 +3370,8 @@ run_assignment (EsaStore                *self,
                         &debtor_id, error))
         return FALSE;
       if (debtor_id == NULL)
-        return fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No debtor with id %s"),
-                     assignment->target_id);
+        return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No debtor with id %s"),
+                                assignment->target_id);
     }
   else
     {
@@ -3522,15 +3509,15 @@ run_park (EsaStore    *self,
   if (!check_writer (self, error))
     return FALSE;
   if (text[0] == '\0')
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("A parked payment needs a note saying why it is set aside"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("A parked payment needs a note saying why it is set aside"));
   payment = get_queued_payment (self, payment_id, error);
   if (payment == NULL)
     return FALSE;
   if (!g_str_equal (payment->state, "unmatched") && !g_str_equal (payment->state, "parked"))
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("Payment %s is %s, not waiting in the unmatched queue"), payment_id,
-                 payment->state);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Payment %s is %s, not waiting in the unmatched queue"), payment_id,
+                            payment->state);
 
   version = _esa_store_prepare (self, "SELECT version FROM payments WHERE id = ?1", error);
   if (version == NULL)
@@ -3704,7 +3691,8 @@ write_mapping (EsaStore    *self,
       || !lookup_text (self, "SELECT name FROM bodies WHERE id = ?1", body_id, &name, error))
     return FALSE;
   if (name == NULL)
-    return fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No creditor body with id %s"), body_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND,
+                            _("No creditor body with id %s"), body_id);
   if (!lookup_text (self, "SELECT id FROM payment_csv_mappings WHERE body_id = ?1", body_id,
                     &exists, error))
     return FALSE;

@@ -23,6 +23,13 @@ gboolean  _esa_store_commit          (EsaStore    *self,
                                       GError     **error);
 void      _esa_store_rollback        (EsaStore    *self);
 
+/* Sets @error (ESA_STORE_ERROR, @code) to the formatted message and returns
+ * FALSE, so that a refusal reads as one statement. */
+gboolean  _esa_store_fail            (GError     **error,
+                                      gint         code,
+                                      const char  *format,
+                                      ...) G_GNUC_PRINTF (3, 4);
+
 /* Sets @error from the connection's last SQLite error, prefixed by @what. */
 void      _esa_store_set_sqlite_error (EsaStore    *self,
                                        GError     **error,

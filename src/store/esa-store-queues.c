@@ -21,23 +21,6 @@
 #define KIND_MASK_ALL ((1u << ESA_QUEUE_KIND_DEADLINE) | (1u << ESA_QUEUE_KIND_SERVICE_LEVEL) \
                        | (1u << ESA_QUEUE_KIND_TICKET))
 
-static gboolean G_GNUC_PRINTF (3, 4)
-fail (GError     **error,
-      gint         code,
-      const char  *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error_literal (error, ESA_STORE_ERROR, code, message);
-  return FALSE;
-}
-
 /* ---- names ------------------------------------------------------------ */
 
 const char *
@@ -466,11 +449,12 @@ _esa_store_check_action (EsaStore    *self,
   if (role == NULL)
     return FALSE;
   if (!known)
-    return fail (error, ESA_STORE_ERROR_FORBIDDEN, _("User %s is not known in this database"),
-                 user_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                            _("User %s is not known in this database"),
+                            user_id);
   if (esa_roles_check (store_roles (self), role, action_id, &reason))
     return TRUE;
-  return fail (error, ESA_STORE_ERROR_FORBIDDEN, "%s", reason);
+  return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN, "%s", reason);
 }
 
 char *
@@ -557,7 +541,7 @@ _esa_store_queues_row_to_json (EsaStore    *self,
     return NULL;
   if (!row)
     {
-      fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No row %s in %s"), id, table);
+      _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No row %s in %s"), id, table);
       return NULL;
     }
 
@@ -670,8 +654,9 @@ query_init (Query                *query,
   if (filter != NULL && filter->today != NULL)
     {
       if (!esa_date_parse_iso (filter->today, &today, NULL))
-        return fail (error, ESA_STORE_ERROR_INVALID, _("“%s” is not a date (YYYY-MM-DD)"),
-                     filter->today);
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("“%s” is not a date (YYYY-MM-DD)"),
+                                filter->today);
       /* Tickets are measured at noon of the day asked for, so that a queue
        * read for a given day is the same whenever it is read. */
       query->now = g_date_time_new_utc (g_date_get_year (&today), g_date_get_month (&today),
@@ -715,8 +700,8 @@ query_init (Query                *query,
       query->lo = julian_to_iso (query->today + 8);
       break;
     default:
-      return fail (error, ESA_STORE_ERROR_INVALID, _("Unknown due-date filter %d"),
-                   (gint) query->when);
+      return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("Unknown due-date filter %d"),
+                              (gint) query->when);
     }
   return TRUE;
 }
@@ -964,7 +949,8 @@ read_service_level (EsaStore           *self,
                         &assignee_name)
           || !lookup_name (self, "SELECT name FROM offices WHERE id = ?1", col (stmt, 6),
                            &office_name))
-        return fail (error, ESA_STORE_ERROR_IO, _("Could not read the names of a queue item"));
+        return _esa_store_fail (error, ESA_STORE_ERROR_IO,
+                                _("Could not read the names of a queue item"));
 
       id = g_strdup_printf ("sl:%s:%s", level->id, col (stmt, 0));
       due_on = julian_to_iso (due);
@@ -1237,7 +1223,7 @@ esa_store_queue_get_item (EsaStore    *self,
     }
   if (!found)
     {
-      fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No open work item %s"), item_id);
+      _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No open work item %s"), item_id);
       return NULL;
     }
   if (g_strcmp0 (item->assignee_id, esa_store_get_acting_user (self)) != 0
@@ -1589,7 +1575,7 @@ user_name (EsaStore    *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (!row)
-    return fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No user with id %s"), user_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No user with id %s"), user_id);
   *out_name = _esa_stmt_dup_text (stmt, 0);
   return TRUE;
 }
@@ -1615,7 +1601,8 @@ reassign (EsaStore            *self,
   if (!_esa_store_check_action (self, ESA_ACTION_QUEUE_REASSIGN, error))
     return FALSE;
   if (new_user_id == NULL)
-    return fail (error, ESA_STORE_ERROR_INVALID, _("Work items can only be given to a user"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Work items can only be given to a user"));
 
   if (!_esa_store_write_begin (self, error))
     return FALSE;
@@ -1836,10 +1823,10 @@ read_batch (EsaStore    *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (!row)
-    return fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No batch with id %s"), batch_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No batch with id %s"), batch_id);
   if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
-    return fail (error, ESA_STORE_ERROR_INVALID, _("Batch %s was already undone on %s"),
-                 batch_id, col (stmt, 1));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("Batch %s was already undone on %s"),
+                            batch_id, col (stmt, 1));
   *out_kind = _esa_stmt_dup_text (stmt, 0);
   g_clear_pointer (&stmt, _esa_store_stmt_release);
 
@@ -2131,20 +2118,21 @@ esa_store_dashboard (EsaStore    *self,
   g_date_clear (&to_date, 1);
   if (from == NULL || !esa_date_parse_iso (from, &from_date, NULL))
     {
-      fail (error, ESA_STORE_ERROR_INVALID, _("“%s” is not a date (YYYY-MM-DD)"),
-            from != NULL ? from : "");
+      _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("“%s” is not a date (YYYY-MM-DD)"),
+                       from != NULL ? from : "");
       return NULL;
     }
   if (to == NULL || !esa_date_parse_iso (to, &to_date, NULL))
     {
-      fail (error, ESA_STORE_ERROR_INVALID, _("“%s” is not a date (YYYY-MM-DD)"),
-            to != NULL ? to : "");
+      _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("“%s” is not a date (YYYY-MM-DD)"),
+                       to != NULL ? to : "");
       return NULL;
     }
   if (g_date_compare (&to_date, &from_date) < 0)
     {
-      fail (error, ESA_STORE_ERROR_INVALID, _("The period %s to %s ends before it starts"),
-            from, to);
+      _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                       _("The period %s to %s ends before it starts"),
+                       from, to);
       return NULL;
     }
 

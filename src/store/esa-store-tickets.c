@@ -15,23 +15,6 @@
 #include "esa-store-queues-private.h"
 #include "esa-uuid.h"
 
-static gboolean G_GNUC_PRINTF (3, 4)
-fail (GError     **error,
-      gint         code,
-      const char  *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error_literal (error, ESA_STORE_ERROR, code, message);
-  return FALSE;
-}
-
 static gboolean
 is_blank (const char *text)
 {
@@ -624,14 +607,14 @@ resolve_ticket (EsaStore    *self,
 
   if (id_or_reference == NULL)
     {
-      fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No ticket given"));
+      _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No ticket given"));
       return NULL;
     }
   if (!query_text (self, "SELECT id FROM tickets WHERE id = ?1 OR reference = ?1",
                    id_or_reference, NULL, &id, error))
     return NULL;
   if (id == NULL)
-    fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No ticket %s"), id_or_reference);
+    _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No ticket %s"), id_or_reference);
   return id;
 }
 
@@ -654,7 +637,7 @@ load_ticket (EsaStore    *self,
     return NULL;
   if (!row)
     {
-      fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No ticket %s"), id);
+      _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No ticket %s"), id);
       return NULL;
     }
   ticket = read_ticket_row (stmt);
@@ -704,7 +687,7 @@ next_reference (EsaStore    *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (!row)
-    return fail (error, ESA_STORE_ERROR_IO, _("Could not number the ticket"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_IO, _("Could not number the ticket"));
   *out_reference = g_strdup_printf ("T-%04d-%06" G_GINT64_FORMAT, year,
                                     (gint64) sqlite3_column_int64 (stmt, 0));
   /* Step to the end so that the statement completes before the next one. */
@@ -736,9 +719,10 @@ open_ticket (EsaStore             *self,
   if (!_esa_store_check_action (self, ESA_ACTION_TICKET_OPEN, error))
     return FALSE;
   if (is_blank (spec->subject))
-    return fail (error, ESA_STORE_ERROR_INVALID, _("A ticket needs a subject"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("A ticket needs a subject"));
   if ((guint) spec->urgency >= G_N_ELEMENTS (urgency_names))
-    return fail (error, ESA_STORE_ERROR_INVALID, _("Unknown urgency %d"), (gint) spec->urgency);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Unknown urgency %d"), (gint) spec->urgency);
   if (!require_row (self, "SELECT id FROM debtors WHERE id = ?1", spec->debtor_id,
                     _("No debtor with id %s"), error))
     return FALSE;
@@ -767,8 +751,9 @@ open_ticket (EsaStore             *self,
     opened_at = now = _esa_store_now_iso ();
   opened = parse_moment (opened_at);
   if (opened == NULL)
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("“%s” is not a time (ISO 8601, e.g. 2026-11-23T08:40:00Z)"), opened_at);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("“%s” is not a time (ISO 8601, e.g. 2026-11-23T08:40:00Z)"),
+                            opened_at);
 
   if (!body_country (self, body_id, &country, error))
     return FALSE;
@@ -998,7 +983,8 @@ change_ticket (EsaStore      *self,
   ok = (id = resolve_ticket (self, id_or_reference, error)) != NULL
        && (ticket = load_ticket (self, id, moment, error)) != NULL;
   if (ok && ticket->status == ESA_TICKET_STATUS_CLOSED)
-    ok = fail (error, ESA_STORE_ERROR_INVALID, _("Ticket %s is closed"), ticket->reference);
+    ok = _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                          _("Ticket %s is closed"), ticket->reference);
   if (ok)
     ok = change (self, ticket, now, data, &field, &old, &value, &summary, error);
   if (ok && field != NULL)
@@ -1074,8 +1060,8 @@ esa_store_ticket_set_status (EsaStore        *self,
   g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
 
   if ((guint) status >= ESA_TICKET_STATUS_CLOSED)
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("A ticket is closed with its resolution, not by a change of status"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("A ticket is closed with its resolution, not by a change of status"));
   return change_ticket (self, id_or_reference, ESA_ACTION_TICKET_UPDATE, apply_status, &change,
                         error);
 }
@@ -1101,9 +1087,10 @@ apply_escalate (EsaStore    *self,
   const char *params[2];
 
   if (ticket->level == ESA_TICKET_LEVEL_SECOND)
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("Ticket %s is already at the second level: it cannot be escalated further"),
-                 ticket->reference);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Ticket %s is already at the second level: it cannot be escalated "
+                              "further"),
+                            ticket->reference);
   change->level = ticket->level + 1;
   params[0] = ticket->id;
   params[1] = level_names[change->level];
@@ -1239,7 +1226,8 @@ esa_store_ticket_close (EsaStore    *self,
   g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
 
   if (is_blank (resolution))
-    return fail (error, ESA_STORE_ERROR_INVALID, _("A ticket is closed with its resolution"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("A ticket is closed with its resolution"));
   return change_ticket (self, id_or_reference, ESA_ACTION_TICKET_CLOSE, apply_close,
                         (gpointer) resolution, error);
 }
@@ -1267,20 +1255,22 @@ log_contact (EsaStore              *self,
                     _("No debtor with id %s"), error))
     return FALSE;
   if (spec->channel == NULL || !g_strv_contains (channels, spec->channel))
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("“%s” is not a contact channel (phone, email, counter, letter, visit)"),
-                 spec->channel != NULL ? spec->channel : "");
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("“%s” is not a contact channel (phone, email, counter, letter, "
+                              "visit)"),
+                            spec->channel != NULL ? spec->channel : "");
   if (spec->direction == NULL || !g_strv_contains (directions, spec->direction))
-    return fail (error, ESA_STORE_ERROR_INVALID, _("“%s” is not a contact direction (in, out)"),
-                 spec->direction != NULL ? spec->direction : "");
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("“%s” is not a contact direction (in, out)"),
+                            spec->direction != NULL ? spec->direction : "");
   if (is_blank (spec->subject))
-    return fail (error, ESA_STORE_ERROR_INVALID, _("A contact needs a subject"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("A contact needs a subject"));
   if (spec->duration_s < 0 || spec->wait_s < 0)
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("The duration and the wait of a contact must not be negative"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("The duration and the wait of a contact must not be negative"));
   if ((guint) spec->outcome >= G_N_ELEMENTS (outcome_names))
-    return fail (error, ESA_STORE_ERROR_INVALID, _("Unknown contact outcome %d"),
-                 (gint) spec->outcome);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("Unknown contact outcome %d"),
+                            (gint) spec->outcome);
   if (spec->ticket_id != NULL
       && !require_row (self, "SELECT id FROM tickets WHERE id = ?1", spec->ticket_id,
                        _("No ticket %s"), error))
@@ -1390,10 +1380,12 @@ save_card (EsaStore                *self,
   if (!_esa_store_check_action (self, ESA_ACTION_KNOWLEDGE_EDIT, error))
     return FALSE;
   if (is_blank (card->title) || is_blank (card->body))
-    return fail (error, ESA_STORE_ERROR_INVALID, _("A knowledge card needs a title and a text"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("A knowledge card needs a title and a text"));
   if (card->language == NULL || strlen (card->language) != 2)
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("A knowledge card needs a two-letter language code (it, en, de, fr)"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("A knowledge card needs a two-letter language code (it, en, de, "
+                              "fr)"));
   if (card->body_id != NULL
       && !require_row (self, "SELECT id FROM bodies WHERE id = ?1", card->body_id,
                        _("No creditor body with id %s"), error))
@@ -1489,7 +1481,8 @@ approve_card (EsaStore    *self,
                    &version, error))
     return FALSE;
   if (!found)
-    return fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No knowledge card with id %s"), card_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND,
+                            _("No knowledge card with id %s"), card_id);
   if (!query_text (self, "SELECT title FROM knowledge_cards WHERE id = ?1", card_id, NULL,
                    &title, error)
       || !exec_params (self,
@@ -1543,7 +1536,8 @@ esa_store_get_knowledge_card (EsaStore    *self,
     return NULL;
   if (!row)
     {
-      fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No knowledge card with id %s"), card_id);
+      _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND,
+                       _("No knowledge card with id %s"), card_id);
       return NULL;
     }
   return read_card_row (stmt);
@@ -1655,17 +1649,18 @@ book_appointment (EsaStore              *self,
     return FALSE;
   starts = parse_moment (appointment->starts_at);
   if (starts == NULL)
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("“%s” is not a time (ISO 8601, e.g. 2026-11-23T08:40:00Z)"),
-                 appointment->starts_at != NULL ? appointment->starts_at : "");
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("“%s” is not a time (ISO 8601, e.g. 2026-11-23T08:40:00Z)"),
+                            appointment->starts_at != NULL ? appointment->starts_at : "");
   if (appointment->minutes <= 0)
-    return fail (error, ESA_STORE_ERROR_INVALID, _("An appointment lasts at least one minute"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("An appointment lasts at least one minute"));
   if (appointment->channel == NULL || !g_strv_contains (channels, appointment->channel))
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("“%s” is not a kind of appointment (counter, phone, video)"),
-                 appointment->channel != NULL ? appointment->channel : "");
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("“%s” is not a kind of appointment (counter, phone, video)"),
+                            appointment->channel != NULL ? appointment->channel : "");
   if (is_blank (appointment->subject))
-    return fail (error, ESA_STORE_ERROR_INVALID, _("An appointment needs a subject"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("An appointment needs a subject"));
 
   if (appointment->user_id != NULL)
     {
@@ -1687,8 +1682,8 @@ book_appointment (EsaStore              *self,
       if (!_esa_store_step (self, stmt, &row, error))
         return FALSE;
       if (row)
-        return fail (error, ESA_STORE_ERROR_INVALID,
-                     _("The officer already has an appointment at %s"), col (stmt, 0));
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("The officer already has an appointment at %s"), col (stmt, 0));
       g_clear_pointer (&stmt, _esa_store_stmt_release);
     }
 
@@ -1757,16 +1752,17 @@ set_appointment_status (EsaStore    *self,
   if (!_esa_store_check_action (self, ESA_ACTION_APPOINTMENT_BOOK, error))
     return FALSE;
   if (g_strcmp0 (status, "done") != 0 && g_strcmp0 (status, "cancelled") != 0)
-    return fail (error, ESA_STORE_ERROR_INVALID,
-                 _("An appointment can only be marked done or cancelled"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("An appointment can only be marked done or cancelled"));
   if (!query_text (self, "SELECT status FROM appointments WHERE id = ?1", appointment_id,
                    &found, &old, error))
     return FALSE;
   if (!found)
-    return fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No appointment with id %s"),
-                 appointment_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No appointment with id %s"),
+                            appointment_id);
   if (strcmp (old, "booked") != 0)
-    return fail (error, ESA_STORE_ERROR_INVALID, _("The appointment is already %s"), old);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("The appointment is already %s"), old);
   if (!query_text (self, "SELECT debtor_id FROM appointments WHERE id = ?1", appointment_id,
                    NULL, &debtor_id, error)
       || !query_text (self, "SELECT version FROM appointments WHERE id = ?1", appointment_id,
@@ -1922,8 +1918,8 @@ esa_store_contact_stats (EsaStore    *self,
   g_date_clear (&date, 1);
   if (month == NULL || strlen (month) != 7 || !esa_date_parse_iso (first_day, &date, NULL))
     {
-      fail (error, ESA_STORE_ERROR_INVALID, _("“%s” is not a month (YYYY-MM)"),
-            month != NULL ? month : "");
+      _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("“%s” is not a month (YYYY-MM)"),
+                       month != NULL ? month : "");
       return NULL;
     }
 

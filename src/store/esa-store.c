@@ -1001,6 +1001,23 @@ _esa_store_set_clock_offset (EsaStore *self,
   self->clock_offset_ms = offset_ms;
 }
 
+gboolean
+_esa_store_fail (GError     **error,
+                 gint         code,
+                 const char  *format,
+                 ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error_literal (error, ESA_STORE_ERROR, code, message);
+  return FALSE;
+}
+
 char *
 _esa_store_now_iso (void)
 {
