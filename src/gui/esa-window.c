@@ -15,6 +15,7 @@
 #include "esa-next-steps.h"
 #include "esa-procedure-catalog.h"
 #include "esa-payments-page.h"
+#include "esa-sync-page.h"
 #include "esa-queue-page.h"
 #include "esa-roles.h"
 #include "esa-reports-page.h"
@@ -56,7 +57,8 @@ struct _EsaWindow
   AdwTabBar          *tab_bar;
   GtkStack           *dossier_stack;
   AdwTabView         *tab_view;
-  AdwStatusPage      *sync_page;
+  EsaSyncPage        *sync_page;
+  GtkLabel           *sync_count_label;
   EsaPaymentsPage    *payments_page;
   EsaReportsPage     *reports_page;
   EsaQueuePage       *my_work_page;
@@ -336,42 +338,41 @@ update_status_line (EsaWindow *self)
   g_task_run_in_thread (task, count_debtors_thread);
 }
 
+/* The sidebar's Sync row shows what waits: open conflicts first (they need
+ * someone), else the operations not yet sent. */
 static void
-update_sync_page (EsaWindow *self)
+update_sync_count (EsaWindow *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *count = NULL;
+  gint64 conflicts = esa_sync_page_get_conflicts (self->sync_page);
+  gint64 pending = esa_sync_page_get_pending (self->sync_page);
+  gint64 shown = conflicts > 0 ? conflicts : pending;
   g_autofree char *text = NULL;
-  gint64 pending;
 
-  if (self->store == NULL)
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_count_label), self->store != NULL && shown > 0);
+  if (shown <= 0)
     return;
-
-  pending = esa_store_count_pending_ops (self->store, &error);
-  if (pending < 0 || error != NULL)
-    pending = 0;
-
-  if (pending == 0)
+  text = format_count (shown);
+  gtk_label_set_label (self->sync_count_label, text);
+  if (conflicts > 0)
     {
-      text = g_strdup (_("This workstation keeps its changes in its own database. Connecting to "
-                         "an Esattore server is not available in this version."));
+      gtk_widget_add_css_class (GTK_WIDGET (self->sync_count_label), "warning");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_count_label),
+                                   _("Open sync conflicts"));
     }
   else
     {
-      count = format_count (pending);
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "This workstation keeps its changes in its own "
-                                           "database; %s change is waiting to be sent. Connecting "
-                                           "to an Esattore server is not available in this "
-                                           "version.",
-                                           "This workstation keeps its changes in its own "
-                                           "database; %s changes are waiting to be sent. "
-                                           "Connecting to an Esattore server is not available in "
-                                           "this version.",
-                                           plural_count (pending)),
-                              count);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->sync_count_label), "warning");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_count_label),
+                                   _("Operations waiting to be sent"));
     }
-  adw_status_page_set_description (self->sync_page, text);
+}
+
+static void
+update_sync_page (EsaWindow *self)
+{
+  if (self->store == NULL)
+    return;
+  esa_sync_page_reload (self->sync_page);
 }
 
 static AdwTabPage *
@@ -815,6 +816,7 @@ set_store (EsaWindow *self,
   g_clear_pointer (&self->selection_query, g_free);
   g_set_object (&self->store, store);
   esa_payments_page_set_store (self->payments_page, store);
+  esa_sync_page_set_store (self->sync_page, store);
   esa_reports_page_set_store (self->reports_page, store);
   set_work_pages_store (self, NULL);
 
@@ -1615,6 +1617,7 @@ esa_window_class_init (EsaWindowClass *klass)
   /* The row template of the results names this type. */
   g_type_ensure (ESA_TYPE_SEARCH_RESULT);
   g_type_ensure (ESA_TYPE_PAYMENTS_PAGE);
+  g_type_ensure (ESA_TYPE_SYNC_PAGE);
   g_type_ensure (ESA_TYPE_REPORTS_PAGE);
   g_type_ensure (ESA_TYPE_QUEUE_PAGE);
   g_type_ensure (ESA_TYPE_DASHBOARD_PAGE);
@@ -1642,6 +1645,7 @@ esa_window_class_init (EsaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, dossier_stack);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, tab_view);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, sync_page);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, sync_count_label);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, payments_page);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, reports_page);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, my_work_page);
@@ -1695,6 +1699,8 @@ esa_window_init (EsaWindow *self)
   GtkIconTheme *theme;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->sync_page, "notify::pending",
+                           G_CALLBACK (update_sync_count), self, G_CONNECT_SWAPPED);
 
   /* The application adds its resource icons to the theme; a window made
    * without it (tests) must show them too. */

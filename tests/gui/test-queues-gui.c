@@ -17,10 +17,9 @@
 #include "esa-contact-dialog.h"
 #include "esa-dashboard-page.h"
 #include "esa-demo.h"
+#include "esa-gui-test.h"
 #include "esa-parameters.h"
-#include "esa-procedure-catalog.h"
 #include "esa-queue-page-private.h"
-#include "esa-screenshot.h"
 #include "esa-store-cases.h"
 #include "esa-store-queues.h"
 #include "esa-store-tickets.h"
@@ -31,26 +30,6 @@
 #define N_SELECTED 50
 
 static EsaStore *store;
-
-static void
-make_store (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(EsaProcedureCatalog) catalog = NULL;
-  EsaDemoOptions options;
-
-  store = esa_store_open_memory (&error);
-  g_assert_no_error (error);
-  catalog = esa_procedure_catalog_load ();
-  esa_store_set_procedures (store, esa_procedure_catalog_get_procedures (catalog),
-                            esa_procedure_catalog_get_parameters (catalog));
-  esa_demo_options_init (&options);
-  options.debtors = 600;
-  options.seed = 7;
-  options.today = TODAY;
-  g_assert_true (esa_demo_generate (store, &options, &error));
-  g_assert_no_error (error);
-}
 
 /* The first user with @role; NULL when the demo has none. */
 static EsaUser *
@@ -68,56 +47,6 @@ find_user (EsaRole     role,
         return g_ptr_array_steal_index (users, i);
     }
   return NULL;
-}
-
-static gboolean
-keep_waking (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Lets the widgets lay out and paint a few frames. */
-static void
-settle (GtkWidget *window)
-{
-  gint64 until = g_get_monotonic_time () + 300 * 1000;
-  guint waker = g_timeout_add (10, keep_waking, NULL);
-
-  if (window != NULL)
-    gtk_widget_queue_draw (window);
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (waker);
-}
-
-static void
-maybe_save_shot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *dir = g_getenv ("ESATTORE_TEST_SHOTS");
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (dir == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  settle (window);
-  if (!esa_screenshot_save (window, path, &error))
-    g_test_message ("cannot save %s: %s", path, error->message);
-}
-
-static GtkWidget *
-window_with (GtkWidget *child)
-{
-  GtkWidget *window = adw_window_new ();
-  GtkWidget *overlay = adw_toast_overlay_new ();
-
-  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), child);
-  adw_window_set_content (ADW_WINDOW (window), overlay);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
-  gtk_window_present (GTK_WINDOW (window));
-  settle (window);
-  return window;
 }
 
 static int
@@ -176,7 +105,7 @@ test_reassign_and_undo (void)
   esa_store_set_acting_user (store, lead->id);
 
   page = ESA_QUEUE_PAGE (esa_queue_page_new (TRUE));
-  window = window_with (GTK_WIDGET (page));
+  window = esa_gui_test_window_with (GTK_WIDGET (page), 1100, 720);
   esa_queue_page_set_store (page, store);
   _esa_queue_page_set_today (page, TODAY);
   g_assert_cmpstr (_esa_queue_page_get_state (page), ==, "list");
@@ -204,7 +133,7 @@ test_reassign_and_undo (void)
 
       g_ptr_array_add (chosen, g_strdup (esa_queue_entry_get_id (entry)));
     }
-  maybe_save_shot (window, "team-queues-selected.png");
+  esa_gui_test_save_shot (window, "team-queues-selected.png");
 
   /* An officer who does not hold the first item. */
   {
@@ -219,11 +148,11 @@ test_reassign_and_undo (void)
   dialog = _esa_queue_page_get_dialog (page);
   g_assert_nonnull (dialog);
   g_assert_true (_esa_queue_page_choose_user (page, target->id));
-  settle (GTK_WIDGET (dialog));
+  esa_gui_test_settle (GTK_WIDGET (dialog), 300);
   /* As the Reassign button does: the response, then the dialog closes. */
   adw_message_dialog_response (dialog, "reassign");
   gtk_window_close (GTK_WINDOW (dialog));
-  settle (window);
+  esa_gui_test_settle (window, 300);
   g_assert_null (_esa_queue_page_get_dialog (page));
 
   /* Every chosen item is the target's now, and its row says what happened. */
@@ -244,13 +173,13 @@ test_reassign_and_undo (void)
   g_assert_cmpuint (moved, ==, N_SELECTED);
   after = queue_snapshot ();
   g_assert_cmpstr (after, !=, before);
-  maybe_save_shot (window, "team-queues-reassigned.png");
+  esa_gui_test_save_shot (window, "team-queues-reassigned.png");
 
   /* Undo from the toast: the queue is as before. */
   toast = _esa_queue_page_get_undo_toast (page);
   g_assert_nonnull (toast);
   g_signal_emit_by_name (toast, "button-clicked");
-  settle (window);
+  esa_gui_test_settle (window, 300);
   g_clear_pointer (&after, g_free);
   after = queue_snapshot ();
   g_assert_cmpstr (after, ==, before);
@@ -272,14 +201,14 @@ test_roles (void)
   esa_store_set_acting_user (store, officer->id);
 
   page = ESA_QUEUE_PAGE (esa_queue_page_new (TRUE));
-  window = window_with (GTK_WIDGET (page));
+  window = esa_gui_test_window_with (GTK_WIDGET (page), 1100, 720);
   esa_queue_page_set_store (page, store);
   g_assert_cmpstr (_esa_queue_page_get_state (page), ==, "forbidden");
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* The same officer's own work is listed, and only theirs. */
   page = ESA_QUEUE_PAGE (esa_queue_page_new (FALSE));
-  window = window_with (GTK_WIDGET (page));
+  window = esa_gui_test_window_with (GTK_WIDGET (page), 1100, 720);
   esa_queue_page_set_store (page, store);
   _esa_queue_page_set_today (page, TODAY);
   {
@@ -289,7 +218,7 @@ test_roles (void)
     for (guint i = 0; i < esa_queue_model_get_n_all (model); i++)
       g_assert_cmpstr (esa_queue_model_get_all (model, i)->assignee_id, ==, officer->id);
   }
-  maybe_save_shot (window, "my-work.png");
+  esa_gui_test_save_shot (window, "my-work.png");
 
   esa_store_set_acting_user (store, NULL);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -319,7 +248,7 @@ test_contact_ticket (void)
   hit = g_ptr_array_index (hits, 0);
 
   page = ESA_CONTACT_CENTER_PAGE (esa_contact_center_page_new ());
-  window = window_with (GTK_WIDGET (page));
+  window = esa_gui_test_window_with (GTK_WIDGET (page), 1100, 720);
   dialog = esa_contact_dialog_new (GTK_WINDOW (window), store, hit->debtor_id, hit->name);
   reference = _esa_contact_dialog_log (ESA_CONTACT_DIALOG (dialog), "phone",
                                        "Asks for an instalment plan", "high", &error);
@@ -335,7 +264,7 @@ test_contact_ticket (void)
 
   esa_contact_center_page_set_store (page, store);
   g_assert_true (esa_contact_center_page_show_ticket (page, reference));
-  maybe_save_shot (window, "ticket.png");
+  esa_gui_test_save_shot (window, "ticket.png");
 
   esa_store_set_acting_user (store, NULL);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -399,12 +328,12 @@ test_log_contact_keystroke (void)
   esa_window_set_fixed_size (window, 1280, 800);
   esa_window_open_database (window, path, FALSE);
   gtk_window_present (GTK_WINDOW (window));
-  settle (GTK_WIDGET (window));
+  esa_gui_test_settle (GTK_WIDGET (window), 300);
   g_assert_cmpstr (_esa_window_get_state (window), ==, "workbench");
 
   esa_window_search (window, "a");
   for (guint i = 0; i < 200 && !window_has_results (window); i++)
-    settle (GTK_WIDGET (window));
+    esa_gui_test_settle (GTK_WIDGET (window), 300);
   g_assert_true (window_has_results (window));
   {
     GtkListView *view = GTK_LIST_VIEW (_esa_window_get_results_view (window));
@@ -420,7 +349,7 @@ test_log_contact_keystroke (void)
   g_clear_pointer (&dossier, esa_dossier_free);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.log-contact", NULL));
-  settle (GTK_WIDGET (window));
+  esa_gui_test_settle (GTK_WIDGET (window), 300);
   dialog = find_contact_dialog ();
   g_assert_nonnull (dialog);
   logged = _esa_contact_dialog_log (dialog, "counter", "Paid at the post office, brings the "
@@ -435,7 +364,7 @@ test_log_contact_keystroke (void)
   g_assert_cmpuint (dossier->contacts->len, ==, n_contacts + 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (NULL);
+  esa_gui_test_settle (NULL, 300);
   for (guint i = 0; i < 3; i++)
     {
       static const char * const suffixes[] = { "", "-wal", "-shm" };
@@ -455,10 +384,10 @@ test_dashboard (void)
 
   esa_store_set_acting_user (store, lead->id);
   page = ESA_DASHBOARD_PAGE (esa_dashboard_page_new ());
-  window = window_with (GTK_WIDGET (page));
+  window = esa_gui_test_window_with (GTK_WIDGET (page), 1100, 720);
   esa_dashboard_page_set_store (page, store);
   _esa_dashboard_page_set_today (page, TODAY);
-  maybe_save_shot (window, "dashboard.png");
+  esa_gui_test_save_shot (window, "dashboard.png");
   esa_store_set_acting_user (store, NULL);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -472,7 +401,7 @@ main (int   argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  make_store ();
+  store = esa_gui_test_demo_store (600, 7, TODAY, TRUE);
 
   g_test_add_func ("/queues-gui/reassign-and-undo", test_reassign_and_undo);
   g_test_add_func ("/queues-gui/roles", test_roles);

@@ -10,11 +10,10 @@
 #include <adwaita.h>
 #include <sqlite3.h>
 
-#include "esa-demo.h"
+#include "esa-gui-test.h"
 #include "esa-money.h"
 #include "esa-payments-page-private.h"
 #include "esa-reports-page-private.h"
-#include "esa-screenshot.h"
 #include "esa-store-payments.h"
 #include "esa-store-private.h"
 #include "esa-store-reports.h"
@@ -25,78 +24,13 @@
 static EsaStore *store;
 
 static void
-make_store (void)
-{
-  g_autoptr(GError) error = NULL;
-  EsaDemoOptions options;
-
-  store = esa_store_open_memory (&error);
-  g_assert_no_error (error);
-  esa_demo_options_init (&options);
-  options.debtors = 400;
-  options.seed = 11;
-  options.today = "2026-11-20";
-  g_assert_true (esa_demo_generate (store, &options, &error));
-  g_assert_no_error (error);
-}
-
-static gboolean
-keep_waking (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Lets the widgets lay out and paint a few frames. */
-static void
-settle (GtkWidget *window)
-{
-  gint64 until = g_get_monotonic_time () + 400 * 1000;
-  guint waker = g_timeout_add (10, keep_waking, NULL);
-
-  gtk_widget_queue_draw (window);
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (waker);
-}
-
-static void
-maybe_save_shot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *dir = g_getenv ("ESATTORE_TEST_SHOTS");
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (dir == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  settle (window);
-  if (!esa_screenshot_save (window, path, &error))
-    g_test_message ("cannot save %s: %s", path, error->message);
-}
-
-static GtkWidget *
-window_with (GtkWidget *child)
-{
-  GtkWidget *window = adw_window_new ();
-  GtkWidget *overlay = adw_toast_overlay_new ();
-
-  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), child);
-  adw_window_set_content (ADW_WINDOW (window), overlay);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  settle (window);
-  return window;
-}
-
-static void
 test_reports_totals (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(EsaReport) expected = NULL;
   g_autofree char *shown = NULL;
   EsaReportsPage *page = ESA_REPORTS_PAGE (esa_reports_page_new ());
-  GtkWidget *window = window_with (GTK_WIDGET (page));
+  GtkWidget *window = esa_gui_test_window_with (GTK_WIDGET (page), 1000, 700);
   const EsaReport *report;
   gint amount;
 
@@ -125,7 +59,7 @@ test_reports_totals (void)
   g_assert_nonnull (report);
   g_assert_cmpuint (_esa_reports_page_get_n_table_rows (page), ==,
                     report->rows->len + report->totals->len);
-  maybe_save_shot (window, "reports-collections.png");
+  esa_gui_test_save_shot (window, "reports-collections.png");
 
   /* The other reports show too. */
   _esa_reports_page_select_view (page, 4);
@@ -133,13 +67,13 @@ test_reports_totals (void)
   g_assert_cmpint (_esa_reports_page_get_report (page)->kind, ==, ESA_REPORT_ACTS);
   _esa_reports_page_select_view (page, 5);
   g_assert_cmpint (_esa_reports_page_get_report (page)->kind, ==, ESA_REPORT_AGEING);
-  maybe_save_shot (window, "reports-ageing.png");
+  esa_gui_test_save_shot (window, "reports-ageing.png");
 
   /* A period without payments has its empty state. */
   _esa_reports_page_select_view (page, 0);
   esa_reports_page_set_period (page, "1990-01-01", "1990-12-31");
   g_assert_cmpstr (_esa_reports_page_get_state (page), ==, "empty");
-  maybe_save_shot (window, "reports-empty.png");
+  esa_gui_test_save_shot (window, "reports-empty.png");
 
   /* A period that ends before it starts says why. */
   esa_reports_page_set_period (page, TO, FROM);
@@ -209,7 +143,7 @@ test_unmatched_assign (void)
   g_assert_cmpstr (best->position_id, ==, position_id);
 
   page = ESA_PAYMENTS_PAGE (esa_payments_page_new ());
-  window = window_with (GTK_WIDGET (page));
+  window = esa_gui_test_window_with (GTK_WIDGET (page), 1000, 700);
   esa_payments_page_set_store (page, store);
   esa_payments_page_reload (page);
 
@@ -217,7 +151,7 @@ test_unmatched_assign (void)
   g_assert_true (g_ptr_array_find_with_equal_func (ids, "gui-unmatched", g_str_equal, NULL));
   g_assert_cmpstr (_esa_payments_page_get_queue_state (page), ==, "list");
   g_assert_nonnull (_esa_payments_page_expand (page, "gui-unmatched"));
-  maybe_save_shot (window, "payments-queue.png");
+  esa_gui_test_save_shot (window, "payments-queue.png");
 
   /* Assign it as an officer would: open the row, press Assign. */
   g_assert_true (_esa_payments_page_assign (page, "gui-unmatched", position_id));
@@ -237,7 +171,7 @@ test_unmatched_assign (void)
   sqlite3_finalize (stmt);
 
   _esa_payments_page_show (page, "proposals");
-  maybe_save_shot (window, "payments-proposals.png");
+  esa_gui_test_save_shot (window, "payments-proposals.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
   esa_store_set_acting_user (store, NULL);
@@ -257,7 +191,7 @@ main (int   argc,
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                     "/org/esattore/Esattore/icons");
 
-  make_store ();
+  store = esa_gui_test_demo_store (400, 11, "2026-11-20", FALSE);
 
   g_test_add_func ("/reports-gui/totals", test_reports_totals);
   g_test_add_func ("/payments-gui/unmatched-assign", test_unmatched_assign);

@@ -1,0 +1,793 @@
+/* The "Sync" section of the workbench. */
+
+#include "esa-config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "esa-store-sync.h"
+#include "esa-sync-client.h"
+#include "esa-sync-http.h"
+#include "esa-sync-page.h"
+
+struct _EsaSyncPage
+{
+  GtkWidget parent_instance;
+
+  GtkWidget              *scroller;
+  GtkButton              *sync_button;
+  AdwActionRow           *server_row;
+  AdwActionRow           *user_row;
+  AdwActionRow           *state_row;
+  GtkProgressBar         *progress_bar;
+  AdwActionRow           *pending_row;
+  AdwActionRow           *last_row;
+  AdwActionRow           *conflicts_row;
+  GtkListBox             *conflicts_list;
+  AdwPreferencesGroup    *detail_group;
+  GtkListBox             *detail_list;
+
+  EsaStore               *store;
+  EsaSyncClient          *client;
+  GPtrArray              *conflicts;   /* (element-type EsaSyncConflict) the listed ones */
+  gint64                  pending;
+  gint64                  open_conflicts;
+};
+
+G_DEFINE_FINAL_TYPE (EsaSyncPage, esa_sync_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_PENDING,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+static char *
+format_count (gint64 n)
+{
+  return g_strdup_printf ("%'" G_GINT64_FORMAT, n);
+}
+
+/* "2026-11-20T10:15:00Z" -> the local date and time, or the text as it is. */
+static char *
+format_when (const char *iso)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (iso == NULL)
+    return NULL;
+  utc = g_date_time_new_from_iso8601 (iso, NULL);
+  if (utc == NULL)
+    return g_strdup (iso);
+  local = g_date_time_to_local (utc);
+  /* Translators: a date and time, see g_date_time_format() */
+  return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+}
+
+static void
+set_subtitle (AdwActionRow *row,
+              const char   *text)
+{
+  adw_action_row_set_subtitle (row, text != NULL ? text : "");
+}
+
+static char *
+state_get (EsaSyncPage *self,
+           const char  *key)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = esa_store_sync_state_get (self->store, key, &error);
+
+  if (error != NULL)
+    g_warning ("cannot read the sync state %s: %s", key, error->message);
+  return value;
+}
+
+static void
+update_state_row (EsaSyncPage *self,
+                  const char  *server)
+{
+  const char *text;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  if (server == NULL)
+    text = _("Local only");
+  else if (self->client == NULL)
+    text = self->pending > 0 ? _("Changes waiting") : _("Up to date");
+  else
+    switch (esa_sync_client_get_status (self->client))
+      {
+      case ESA_SYNC_STATUS_OFFLINE:
+        text = _("Offline");
+        break;
+      case ESA_SYNC_STATUS_SYNCING:
+        text = _("Syncing…");
+        gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+        break;
+      case ESA_SYNC_STATUS_ERROR:
+        text = esa_sync_client_get_last_error (self->client);
+        if (text == NULL)
+          text = _("The last sync failed");
+        break;
+      case ESA_SYNC_STATUS_IDLE:
+      default:
+        text = self->pending > 0 ? _("Changes waiting") : _("Up to date");
+        break;
+      }
+  set_subtitle (self->state_row, text);
+}
+
+static void
+update_status (EsaSyncPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *when = NULL;
+  EsaSyncCounts counts = { 0, };
+  const char *reason = NULL;
+
+  server = state_get (self, ESA_SYNC_STATE_SERVER);
+  user = state_get (self, ESA_SYNC_STATE_USER);
+  token = state_get (self, ESA_SYNC_STATE_TOKEN);
+
+  if (!esa_store_sync_counts (self->store, &counts, &error))
+    g_warning ("cannot count the sync state: %s", error->message);
+  self->pending = counts.pending_ops;
+  self->open_conflicts = counts.open_conflicts;
+
+  set_subtitle (self->server_row,
+                server != NULL ? server
+                               : _("No server configured: this is a local database"));
+  set_subtitle (self->user_row, user != NULL ? user : _("Not signed in"));
+  update_state_row (self, server);
+
+  count = format_count (counts.pending_ops);
+  set_subtitle (self->pending_row, count);
+  g_clear_pointer (&count, g_free);
+  when = format_when (counts.last_sync);
+  set_subtitle (self->last_row, when != NULL ? when : _("Never"));
+  count = format_count (counts.open_conflicts);
+  set_subtitle (self->conflicts_row, count);
+
+  if (server == NULL)
+    reason = _("No server is configured for this database");
+  else if (esa_store_get_path (self->store) == NULL)
+    reason = _("An in-memory database cannot sync");
+  else if (user == NULL && token == NULL)
+    reason = _("Sign in once with “esattore-cli sync” to choose the user of this database");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), reason == NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), reason);
+
+  esa_sync_counts_clear (&counts);
+}
+
+/* ---- conflicts ---------------------------------------------------------- */
+
+/* What a conflict's synced table holds, for people; other tables show their
+ * name. */
+static const struct
+{
+  const char *table;
+  const char *label;
+} entity_labels[] = {
+  { "debtors", N_("Debtor") },
+  { "addresses", N_("Address") },
+  { "debtor_contacts", N_("Contact details") },
+  { "positions", N_("Position") },
+  { "cases", N_("Case") },
+  { "acts", N_("Act") },
+  { "case_events", N_("Case step") },
+  { "notifications", N_("Notification") },
+  { "payments", N_("Payment") },
+  { "instalment_plans", N_("Instalment plan") },
+  { "instalments", N_("Instalment") },
+  { "documents", N_("Document") },
+  { "contact_log", N_("Contact") },
+  { "tickets", N_("Ticket") },
+  { "appointments", N_("Appointment") },
+};
+
+static const char *
+entity_label (const char *table)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (entity_labels); i++)
+    if (g_strcmp0 (entity_labels[i].table, table) == 0)
+      return _(entity_labels[i].label);
+  return table;
+}
+
+static GtkWidget *
+conflict_row_new (EsaSyncConflict *conflict)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  /* Translators: a conflict's title: the kind of record and the debtor */
+  title = g_strdup_printf (_("%s of %s"), entity_label (conflict->entity),
+                           conflict->debtor_name != NULL ? conflict->debtor_name
+                           : conflict->debtor_id != NULL ? conflict->debtor_id
+                           : conflict->entity_id);
+  subtitle = g_markup_escape_text (conflict->message != NULL ? conflict->message : "", -1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+  return row;
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (text == NULL)
+    return NULL;
+  node = json_from_string (text, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_object_ref (json_node_get_object (node));
+}
+
+static char *
+member_text (JsonObject *object,
+             const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, name))
+    return g_strdup ("—");
+  node = json_object_get_member (object, name);
+  if (JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("—");
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  return json_to_string (node, FALSE);
+}
+
+/* One field: its name, this side's value and the server's; a field whose
+ * values differ is highlighted. */
+static GtkWidget *
+field_row_new (const char *name,
+               const char *mine,
+               const char *theirs)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *label;
+  const char *values[] = { name, mine, theirs };
+
+  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_widget_set_margin_start (grid, 12);
+  gtk_widget_set_margin_end (grid, 12);
+  gtk_widget_set_margin_top (grid, 8);
+  gtk_widget_set_margin_bottom (grid, 8);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      label = gtk_label_new (values[i]);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (label), i > 0);
+      if (i == 0)
+        gtk_widget_add_css_class (label, "dim-label");
+      gtk_grid_attach (GTK_GRID (grid), label, i, 0, 1, 1);
+    }
+  if (g_strcmp0 (mine, theirs) != 0)
+    {
+      gtk_widget_add_css_class (row, "warning");
+      gtk_widget_add_css_class (grid, "heading");
+    }
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), grid);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  return row;
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static void
+show_conflict (EsaSyncPage     *self,
+               EsaSyncConflict *conflict)
+{
+  g_autoptr(JsonObject) mine = NULL;
+  g_autoptr(JsonObject) theirs = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GList) names = NULL;
+
+  clear_list (self->detail_list);
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_group), conflict != NULL);
+  if (conflict == NULL)
+    return;
+
+  mine = parse_object (conflict->local);
+  theirs = parse_object (conflict->server);
+  gtk_list_box_append (self->detail_list,
+                       field_row_new (_("Field"), _("This Workstation"), _("Server")));
+  gtk_widget_remove_css_class (gtk_widget_get_first_child (GTK_WIDGET (self->detail_list)),
+                               "warning");
+
+  if (mine != NULL)
+    names = json_object_get_members (mine);
+  if (theirs != NULL)
+    names = g_list_concat (names, json_object_get_members (theirs));
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      g_autofree char *a = NULL;
+      g_autofree char *b = NULL;
+
+      /* The row version is bookkeeping, not something the officer chose. */
+      if (!g_hash_table_add (seen, l->data) || g_str_equal (l->data, "version"))
+        continue;
+      a = member_text (mine, l->data);
+      b = member_text (theirs, l->data);
+      gtk_list_box_append (self->detail_list, field_row_new (l->data, a, b));
+    }
+  if (mine == NULL && theirs == NULL)
+    gtk_list_box_append (self->detail_list,
+                         field_row_new (_("Record"),
+                                        conflict->local != NULL ? conflict->local : "—",
+                                        conflict->server != NULL ? conflict->server : "—"));
+}
+
+static void
+on_conflict_selected (EsaSyncPage   *self,
+                      GtkListBoxRow *row)
+{
+  int index = row != NULL ? gtk_list_box_row_get_index (row) : -1;
+
+  if (self->conflicts == NULL || index < 0 || (guint) index >= self->conflicts->len)
+    show_conflict (self, NULL);
+  else
+    show_conflict (self, g_ptr_array_index (self->conflicts, index));
+}
+
+static void
+reload_conflicts (EsaSyncPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->conflicts, g_ptr_array_unref);
+  clear_list (self->conflicts_list);
+  show_conflict (self, NULL);
+  if (self->store == NULL)
+    return;
+
+  self->conflicts = esa_store_sync_list_conflicts (self->store, TRUE, &error);
+  if (self->conflicts == NULL)
+    {
+      g_warning ("cannot list the conflicts: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < self->conflicts->len; i++)
+    gtk_list_box_append (self->conflicts_list,
+                         conflict_row_new (g_ptr_array_index (self->conflicts, i)));
+  /* The newest conflict is shown at once: usually there is only one. */
+  if (self->conflicts->len > 0)
+    gtk_list_box_select_row (self->conflicts_list,
+                             gtk_list_box_get_row_at_index (self->conflicts_list, 0));
+}
+
+void
+esa_sync_page_reload (EsaSyncPage *self)
+{
+  g_return_if_fail (ESA_IS_SYNC_PAGE (self));
+
+  self->pending = 0;
+  self->open_conflicts = 0;
+  reload_conflicts (self);
+  if (self->store != NULL)
+    update_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PENDING]);
+}
+
+gboolean
+esa_sync_page_keep_server (EsaSyncPage *self,
+                           guint        index,
+                           GError     **error)
+{
+  EsaSyncConflict *conflict;
+
+  g_return_val_if_fail (ESA_IS_SYNC_PAGE (self), FALSE);
+  g_return_val_if_fail (self->conflicts != NULL && index < self->conflicts->len, FALSE);
+
+  conflict = g_ptr_array_index (self->conflicts, index);
+  if (!esa_store_sync_resolve_conflict (self->store, conflict->id,
+                                        _("Kept the server version"), error))
+    return FALSE;
+  esa_sync_page_reload (self);
+  return TRUE;
+}
+
+static void
+on_keep_server_clicked (EsaSyncPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->conflicts_list);
+
+  if (row == NULL)
+    return;
+  if (!esa_sync_page_keep_server (self, gtk_list_box_row_get_index (row), &error))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (
+        GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+        _("The conflict could not be resolved"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+/* ---- syncing ---------------------------------------------------------- */
+
+static void
+on_client_status_changed (EsaSyncPage *self)
+{
+  g_autofree char *server = NULL;
+
+  if (self->store == NULL)
+    return;
+  server = state_get (self, ESA_SYNC_STATE_SERVER);
+  update_state_row (self, server);
+}
+
+static void
+on_client_progress (EsaSyncPage *self,
+                    const char  *phase,
+                    guint64      done,
+                    guint64      total)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+  gtk_progress_bar_set_show_text (self->progress_bar, FALSE);
+  if (total > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, MIN (1.0, (double) done / total));
+  else
+    gtk_progress_bar_pulse (self->progress_bar);
+}
+
+static void
+on_client_synced (EsaSyncPage *self)
+{
+  esa_sync_page_reload (self);
+}
+
+static void
+start_client (EsaSyncPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->client != NULL)
+    {
+      esa_sync_client_sync_now (self->client);
+      return;
+    }
+
+  self->client = esa_sync_client_new (self->store, NULL);
+  g_signal_connect_object (self->client, "status-changed",
+                           G_CALLBACK (on_client_status_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "progress",
+                           G_CALLBACK (on_client_progress), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "synced",
+                           G_CALLBACK (on_client_synced), self, G_CONNECT_SWAPPED);
+  /* The background client syncs at once, then every ten minutes while the
+   * network is up, with the session stored in the database. */
+  if (!esa_sync_client_start_background (self->client, 600, &error))
+    {
+      set_subtitle (self->state_row, error->message);
+      g_clear_object (&self->client);
+    }
+}
+
+typedef struct
+{
+  char *path;
+  char *user;
+  char *password;
+} Login;
+
+static void
+login_free (Login *login)
+{
+  g_free (login->path);
+  g_free (login->user);
+  if (login->password != NULL)
+    memset (login->password, 0, strlen (login->password));
+  g_free (login->password);
+  g_free (login);
+}
+
+/* In a worker thread with a connection of its own, as the background sync
+ * does: logging in waits for the network. */
+static void
+login_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  Login *login = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsaStore) store = NULL;
+  g_autoptr(EsaSyncHttp) http = NULL;
+  g_autoptr(EsaSyncClient) client = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *ca = NULL;
+
+  store = esa_store_open (login->path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  server = esa_store_sync_state_get (store, ESA_SYNC_STATE_SERVER, NULL);
+  ca = esa_store_sync_state_get (store, ESA_SYNC_STATE_CA, NULL);
+  if (server == NULL || ca == NULL)
+    {
+      g_task_return_new_error (task, ESA_SYNC_ERROR, ESA_SYNC_ERROR_NOT_CONFIGURED,
+                               _("No server is configured for this database"));
+      return;
+    }
+  http = esa_sync_http_new (server, ca, &error);
+  if (http == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  client = esa_sync_client_new (store, ESA_SYNC_TRANSPORT (http));
+  if (!esa_sync_client_login (client, login->user, login->password, NULL, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+login_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  EsaSyncPage *self = ESA_SYNC_PAGE (source);
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      set_subtitle (self->state_row, error->message);
+      return;
+    }
+  start_client (self);
+}
+
+static void
+on_password_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      EsaSyncPage      *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autoptr(GTask) task = NULL;
+  Login *login;
+
+  if (g_strcmp0 (response, "sign-in") != 0 || self->store == NULL)
+    return;
+
+  login = g_new0 (Login, 1);
+  login->path = g_strdup (esa_store_get_path (self->store));
+  login->user = state_get (self, ESA_SYNC_STATE_USER);
+  login->password = g_strdup (gtk_editable_get_text (entry));
+  gtk_editable_set_text (entry, "");
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), FALSE);
+  set_subtitle (self->state_row, _("Signing in…"));
+  task = g_task_new (self, NULL, login_done, NULL);
+  g_task_set_source_tag (task, on_password_response);
+  g_task_set_task_data (task, login, (GDestroyNotify) login_free);
+  g_task_run_in_thread (task, login_thread);
+}
+
+/* Without a stored session (or with an expired one) the server wants the
+ * password of the database's user again. */
+static void
+ask_password (EsaSyncPage *self)
+{
+  g_autofree char *user = state_get (self, ESA_SYNC_STATE_USER);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  if (user == NULL)
+    {
+      set_subtitle (self->state_row,
+                    _("Sign in once with “esattore-cli sync” to choose the user of this "
+                      "database"));
+      return;
+    }
+
+  /* Translators: %s is a login name */
+  body = g_strdup_printf (_("The server wants the password of %s to sync."), user);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Sign In to the Server"), body);
+  entry = gtk_password_entry_new ();
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Password"), -1);
+  g_object_set (entry, "activates-default", TRUE, NULL);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "sign-in", _("_Sign In"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-in",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "sign-in");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_password_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+/* The stored session is used while it lasts; else the password is asked. */
+static gboolean
+session_valid (EsaSyncPage *self)
+{
+  g_autofree char *token = state_get (self, ESA_SYNC_STATE_TOKEN);
+  g_autofree char *expires = state_get (self, ESA_SYNC_STATE_EXPIRES);
+  g_autoptr(GDateTime) until = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  if (token == NULL)
+    return FALSE;
+  if (expires == NULL)
+    return TRUE;
+  until = g_date_time_new_from_iso8601 (expires, NULL);
+  if (until == NULL)
+    return TRUE;
+  now = g_date_time_new_now_utc ();
+  return g_date_time_compare (now, until) < 0;
+}
+
+static void
+on_sync_clicked (EsaSyncPage *self)
+{
+  if (self->store == NULL)
+    return;
+  if (self->client == NULL && !session_valid (self))
+    ask_password (self);
+  else
+    start_client (self);
+}
+
+/* ---- the object ------------------------------------------------------- */
+
+void
+esa_sync_page_set_store (EsaSyncPage *self,
+                         EsaStore    *store)
+{
+  g_return_if_fail (ESA_IS_SYNC_PAGE (self));
+
+  if (self->client != NULL)
+    esa_sync_client_stop_background (self->client);
+  g_clear_object (&self->client);
+  g_set_object (&self->store, store);
+  esa_sync_page_reload (self);
+}
+
+gint64
+esa_sync_page_get_pending (EsaSyncPage *self)
+{
+  g_return_val_if_fail (ESA_IS_SYNC_PAGE (self), 0);
+  return self->pending;
+}
+
+gint64
+esa_sync_page_get_conflicts (EsaSyncPage *self)
+{
+  g_return_val_if_fail (ESA_IS_SYNC_PAGE (self), 0);
+  return self->open_conflicts;
+}
+
+guint
+esa_sync_page_get_n_listed (EsaSyncPage *self)
+{
+  g_return_val_if_fail (ESA_IS_SYNC_PAGE (self), 0);
+  return self->conflicts != NULL ? self->conflicts->len : 0;
+}
+
+GtkWidget *
+esa_sync_page_new (void)
+{
+  return g_object_new (ESA_TYPE_SYNC_PAGE, NULL);
+}
+
+static void
+esa_sync_page_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  EsaSyncPage *self = ESA_SYNC_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PENDING:
+      g_value_set_int64 (value, self->pending);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+esa_sync_page_dispose (GObject *object)
+{
+  EsaSyncPage *self = ESA_SYNC_PAGE (object);
+
+  if (self->client != NULL)
+    esa_sync_client_stop_background (self->client);
+  g_clear_object (&self->client);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->conflicts, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ESA_TYPE_SYNC_PAGE);
+
+  G_OBJECT_CLASS (esa_sync_page_parent_class)->dispose (object);
+}
+
+static void
+esa_sync_page_class_init (EsaSyncPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = esa_sync_page_dispose;
+  object_class->get_property = esa_sync_page_get_property;
+
+  /* Changes whenever the counts are read again (the sidebar follows it). */
+  props[PROP_PENDING] = g_param_spec_int64 ("pending", NULL, NULL, 0, G_MAXINT64, 0,
+                                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/esattore/Esattore/ui/esa-sync-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, server_row);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, user_row);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, state_row);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, pending_row);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, last_row);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, conflicts_row);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, conflicts_list);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, detail_group);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, detail_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_sync_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_conflict_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_keep_server_clicked);
+}
+
+static void
+esa_sync_page_init (EsaSyncPage *self)
+{
+  GtkWidget *placeholder;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  placeholder = gtk_label_new (_("No open conflicts"));
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 18);
+  gtk_widget_set_margin_bottom (placeholder, 18);
+  gtk_list_box_set_placeholder (self->conflicts_list, placeholder);
+}

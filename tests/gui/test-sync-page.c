@@ -1,0 +1,132 @@
+/* The Sync section in-process with real widgets: the page shows the number
+ * of operations waiting in the outbox, and an open conflict is listed with
+ * both sides until keeping the server's version resolves it.
+ *
+ * With ESATTORE_TEST_SHOTS set to a folder, the page is also saved there as
+ * a PNG file, for people to look at. */
+
+#include "esa-config.h"
+
+#include <adwaita.h>
+#include <sqlite3.h>
+
+#include "esa-gui-test.h"
+#include "esa-store-private.h"
+#include "esa-store-sync.h"
+#include "esa-sync-page.h"
+
+static EsaStore *store;
+
+static char *
+first_id (const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *id = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  g_assert_nonnull (id);
+  return id;
+}
+
+static void
+test_pending_and_conflict (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autofree char *debtor_id = NULL;
+  g_autofree char *assignment = NULL;
+  g_autofree char *sql = NULL;
+  EsaSyncPage *page;
+  GtkWidget *window;
+  gint64 pending_before;
+  gint64 pending;
+
+  users = esa_store_list_users (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < users->len; i++)
+    {
+      const EsaUser *user = g_ptr_array_index (users, i);
+
+      if (user->role == ESA_ROLE_OFFICER)
+        {
+          esa_store_set_acting_user (store, user->id);
+          break;
+        }
+    }
+  g_assert_nonnull (esa_store_get_acting_user (store));
+
+  /* An operation in the outbox: taking a dossier offline for the officer. */
+  g_assert_true (esa_store_sync_set_capture (store, TRUE, &error));
+  g_assert_no_error (error);
+  pending_before = esa_store_count_pending_ops (store, &error);
+  g_assert_no_error (error);
+  debtor_id = first_id ("SELECT id FROM debtors ORDER BY id LIMIT 1");
+  assignment = esa_store_sync_assign (store, debtor_id, esa_store_get_acting_user (store),
+                                      &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (assignment);
+  pending = esa_store_count_pending_ops (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pending, >, pending_before);
+
+  page = ESA_SYNC_PAGE (esa_sync_page_new ());
+  window = adw_window_new ();
+  adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  esa_sync_page_set_store (page, store);
+  esa_gui_test_settle (window, 300);
+
+  g_assert_cmpint (esa_sync_page_get_pending (page), ==, pending);
+  g_assert_cmpint (esa_sync_page_get_conflicts (page), ==, 0);
+  g_assert_cmpuint (esa_sync_page_get_n_listed (page), ==, 0);
+
+  /* A conflict as a refused push leaves it: the store has no call that
+   * makes one without a server, so the row is written as the acknowledgement
+   * writes it. */
+  sql = g_strdup_printf ("INSERT INTO conflicts (id, op_id, entity, entity_id, debtor_id, kind, "
+                         "message, local, server) VALUES ('c-test', 'op-test', 'debtors', '%s', "
+                         "'%s', 'field', 'Changed on the server since you read it', "
+                         "'{\"phone\":\"+39 055 1234567\",\"email\":\"a@example.org\"}', "
+                         "'{\"phone\":\"+39 055 7654321\",\"email\":\"a@example.org\"}')",
+                         debtor_id, debtor_id);
+  g_assert_cmpint (sqlite3_exec (_esa_store_get_db (store), sql, NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  esa_sync_page_reload (page);
+  g_assert_cmpint (esa_sync_page_get_conflicts (page), ==, 1);
+  g_assert_cmpuint (esa_sync_page_get_n_listed (page), ==, 1);
+  esa_gui_test_save_shot (window, "sync-page.png");
+
+  g_assert_true (esa_sync_page_keep_server (page, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (esa_sync_page_get_n_listed (page), ==, 0);
+  g_assert_cmpint (esa_sync_page_get_conflicts (page), ==, 0);
+  /* The resolution is an operation of its own, waiting to be sent. */
+  g_assert_cmpint (esa_sync_page_get_pending (page), ==, pending + 1);
+
+  esa_store_set_acting_user (store, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  store = esa_gui_test_demo_store (60, 5, "2026-11-20", FALSE);
+
+  g_test_add_func ("/sync-gui/pending-and-conflict", test_pending_and_conflict);
+
+  status = g_test_run ();
+  g_clear_object (&store);
+  return status;
+}
