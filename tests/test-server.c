@@ -906,6 +906,7 @@ test_act_renumbered (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (json_object_get_string_member (stored, "number"), series));
 }
 
+/* Files go only to accounts that may see a document naming them. */
 static void
 test_attachments (Fixture       *fixture,
                   gconstpointer  data)
@@ -915,10 +916,21 @@ test_attachments (Fixture       *fixture,
   g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text,
                                                       sizeof text - 1);
   g_autofree char *other = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "else", -1);
+  g_autofree char *path = g_build_filename (fixture->dir, "server.db", NULL);
+  g_autofree char *sql = NULL;
+  g_autofree char *debtor_id = NULL;
+  const EsaOffice *office_a = g_ptr_array_index (fixture->offices, 0);
+  const EsaOffice *office_b = g_ptr_array_index (fixture->offices, 1);
+  g_autoptr(EsaServerAccount) officer_a = account_for (find_user (fixture, ESA_ROLE_OFFICER,
+                                                                  office_a->id));
+  g_autoptr(EsaServerAccount) officer_b = account_for (find_user (fixture, ESA_ROLE_OFFICER,
+                                                                  office_b->id));
   g_autoptr(GBytes) back = NULL;
   g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
 
-  g_assert_null (esa_server_core_attachment_get (fixture->core, sha, &error));
+  g_assert_null (esa_server_core_attachment_get (fixture->core, officer_a, sha, &error));
   g_assert_error (error, ESA_SERVER_ERROR, ESA_SERVER_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_assert_false (esa_server_core_attachment_put (fixture->core, other, bytes, &error));
@@ -928,12 +940,35 @@ test_attachments (Fixture       *fixture,
                                                   &error));
   g_assert_error (error, ESA_SERVER_ERROR, ESA_SERVER_ERROR_INVALID);
   g_clear_error (&error);
-
   g_assert_true (esa_server_core_attachment_put (fixture->core, sha, bytes, &error));
   g_assert_no_error (error);
-  back = esa_server_core_attachment_get (fixture->core, sha, &error);
+
+  /* Stored but named by no document: nobody gets it. */
+  g_assert_null (esa_server_core_attachment_get (fixture->core, officer_a, sha, &error));
+  g_assert_error (error, ESA_SERVER_ERROR, ESA_SERVER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A document of a debtor of office A names it. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  sql = g_strdup_printf ("SELECT id FROM debtors WHERE office_id = '%s' LIMIT 1", office_a->id);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  debtor_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("INSERT INTO documents (id, debtor_id, title, mime_type, sha256, size, "
+                         "created_at) VALUES ('doc-photo', '%s', 'Photo', 'image/jpeg', '%s', "
+                         "%d, '2026-11-23T10:00:00Z')",
+                         debtor_id, sha, (int) (sizeof text - 1));
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  back = esa_server_core_attachment_get (fixture->core, officer_a, sha, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (back, bytes));
+  g_assert_null (esa_server_core_attachment_get (fixture->core, officer_b, sha, &error));
+  g_assert_error (error, ESA_SERVER_ERROR, ESA_SERVER_ERROR_NOT_FOUND);
 }
 
 /* The in-process entry point the client's direct transport uses. */
@@ -1214,7 +1249,7 @@ main (int    argc,
   ADD ("/server/command-conflict", test_command_conflict, "demo");
   ADD ("/server/other-office-refused", test_other_office_refused, "demo");
   ADD ("/server/act-renumbered", test_act_renumbered, "demo");
-  ADD ("/server/attachments", test_attachments, NULL);
+  ADD ("/server/attachments", test_attachments, "demo");
   ADD ("/server/handle", test_handle, "demo");
 #undef ADD
   g_test_add_func ("/server/https", test_https);

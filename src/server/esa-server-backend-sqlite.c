@@ -1276,6 +1276,27 @@ sqlite_is_assigned (EsaServerBackend  *backend,
   return TRUE;
 }
 
+static gboolean
+sqlite_documents_with_hash (EsaServerBackend  *backend,
+                            const char        *sha256,
+                            GPtrArray         *out_ids,
+                            GError           **error)
+{
+  SqliteBackend *self = (SqliteBackend *) backend;
+  sqlite3_stmt *stmt = stmt_get (self, "SELECT id FROM documents WHERE sha256 = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, sha256);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (out_ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return fail (self, error, "documents");
+  return TRUE;
+}
+
 /* ---- pull ------------------------------------------------------------------- */
 
 static void
@@ -1444,6 +1465,7 @@ static const EsaServerBackendVTable sqlite_vtable = {
   .row_renumber = sqlite_row_renumber,
   .row_delete = sqlite_row_delete,
   .row_scope = sqlite_row_scope,
+  .documents_with_hash = sqlite_documents_with_hash,
   .log_row = sqlite_log_row,
   .log_tombstone = sqlite_log_tombstone,
   .log_debtor = sqlite_log_debtor,

@@ -125,6 +125,9 @@ typedef struct
   gboolean          (*is_assigned)     (EsaServerBackend *self, const char *user_id,
                                         const char *debtor_id, gboolean *out_assigned,
                                         GError **error);
+  /* The ids of the documents rows whose file has @sha256, into @out_ids. */
+  gboolean          (*documents_with_hash) (EsaServerBackend *self, const char *sha256,
+                                            GPtrArray *out_ids, GError **error);
   gboolean          (*pull)            (EsaServerBackend *self, const EsaServerScope *scope,
                                         gint64 cursor, guint limit, GString *rows,
                                         gint64 *out_next, gboolean *out_more, GPtrArray *purge,

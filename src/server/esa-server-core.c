@@ -1285,18 +1285,55 @@ attachment_path (EsaServerCore  *self,
                            sha256, NULL);
 }
 
+/* Whether @account may see one of the documents rows that name @sha256. */
+static gboolean
+attachment_visible (EsaServerCore           *self,
+                    const EsaServerAccount  *account,
+                    const char              *sha256,
+                    gboolean                *out_visible,
+                    GError                 **error)
+{
+  EsaServerBackend *backend = self->backend;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  *out_visible = FALSE;
+  /* An account without an office (the administrator) sees no dossier. */
+  if (account->office_id == NULL)
+    return TRUE;
+  if (!backend->vt->documents_with_hash (backend, sha256, ids, error))
+    return FALSE;
+  for (guint i = 0; i < ids->len && !*out_visible; i++)
+    {
+      g_auto(GStrv) offices = NULL;
+      g_autofree char *debtor = NULL;
+      gboolean assigned = TRUE;
+
+      if (!backend->vt->row_scope (backend, "documents", g_ptr_array_index (ids, i), &offices,
+                                   &debtor, error))
+        return FALSE;
+      if (is_field_officer (account) && debtor != NULL
+          && !backend->vt->is_assigned (backend, account->user_id, debtor, &assigned, error))
+        return FALSE;
+      *out_visible = g_strv_contains ((const char * const *) offices, account->office_id)
+                     && (!is_field_officer (account) || (debtor != NULL && assigned));
+    }
+  return TRUE;
+}
+
 GBytes *
-esa_server_core_attachment_get (EsaServerCore  *self,
-                                const char     *sha256,
-                                GError        **error)
+esa_server_core_attachment_get (EsaServerCore           *self,
+                                const EsaServerAccount  *account,
+                                const char              *sha256,
+                                GError                 **error)
 {
   g_autofree char *path = attachment_path (self, sha256, error);
   char *data = NULL;
   gsize size = 0;
+  gboolean visible = FALSE;
 
-  if (path == NULL)
+  if (path == NULL || !attachment_visible (self, account, sha256, &visible, error))
     return NULL;
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+  if (!visible || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, ESA_SERVER_ERROR, ESA_SERVER_ERROR_NOT_FOUND,
                    /* Translators: %s is a SHA-256 */

@@ -169,10 +169,14 @@ JsonNode      *esa_server_core_handle      (EsaServerCore  *self,
                                             const char     *address,
                                             guint          *out_status);
 
-/* Attachments by SHA-256 (lower-case hex) under DIR/attachments. */
-GBytes        *esa_server_core_attachment_get (EsaServerCore  *self,
-                                               const char     *sha256,
-                                               GError        **error);
+/* Attachments by SHA-256 (lower-case hex) under DIR/attachments. A file is
+ * given only to an account that may see a document row naming it (its
+ * office; for a field officer, an assigned debtor); to anyone else it does
+ * not exist (ESA_SERVER_ERROR_NOT_FOUND). */
+GBytes        *esa_server_core_attachment_get (EsaServerCore           *self,
+                                               const EsaServerAccount  *account,
+                                               const char              *sha256,
+                                               GError                 **error);
 gboolean       esa_server_core_attachment_put (EsaServerCore  *self,
                                                const char     *sha256,
                                                GBytes         *bytes,

@@ -175,7 +175,8 @@ handle (SoupServer        *server,
         return;
       if (g_str_equal (method, "GET"))
         {
-          g_autoptr(GBytes) bytes = esa_server_core_attachment_get (core, sha, &error);
+          g_autoptr(GBytes) bytes = esa_server_core_attachment_get (core, account, sha,
+                                                                    &error);
 
           if (bytes == NULL)
             {
