@@ -23,6 +23,15 @@ gboolean  _esa_store_commit          (EsaStore    *self,
                                       GError     **error);
 void      _esa_store_rollback        (EsaStore    *self);
 
+/* The outbox payload of a field edit: {"field", "value", "old"}, NULL
+ * values as JSON null; as a node, or as text. */
+JsonNode *_esa_store_field_payload      (const char *field,
+                                         const char *value,
+                                         const char *old);
+char     *_esa_store_field_payload_text (const char *field,
+                                         const char *value,
+                                         const char *old);
+
 /* Sets @error (ESA_STORE_ERROR, @code) to the formatted message and returns
  * FALSE, so that a refusal reads as one statement. */
 gboolean  _esa_store_fail            (GError     **error,

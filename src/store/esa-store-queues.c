@@ -1336,32 +1336,6 @@ read_target (EsaStore    *self,
   return TRUE;
 }
 
-static char *
-field_payload (const char *field,
-               const char *value,
-               const char *old)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "field");
-  json_builder_add_string_value (builder, field);
-  json_builder_set_member_name (builder, "value");
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "old");
-  if (old != NULL)
-    json_builder_add_string_value (builder, old);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
-}
-
 static gboolean
 exec_bound (EsaStore    *self,
             const char  *sql,
@@ -1405,7 +1379,7 @@ set_assignee (EsaStore     *self,
     case ESA_QUEUE_KIND_DEADLINE:
       entity = "case";
       entity_id = target->entity_id;
-      payload = field_payload ("officer_id", value, target->stored);
+      payload = _esa_store_field_payload_text ("officer_id", value, target->stored);
       if (!exec_bound (self, "UPDATE cases SET officer_id = ?2, version = version + 1 "
                              "WHERE id = ?1",
                        entity_id, value, NULL, NULL, error))
@@ -1418,7 +1392,7 @@ set_assignee (EsaStore     *self,
 
         entity = "ticket";
         entity_id = target->entity_id;
-        payload = field_payload ("owner_id", value, target->stored);
+        payload = _esa_store_field_payload_text ("owner_id", value, target->stored);
         if (!exec_bound (self, "UPDATE tickets SET owner_id = ?2, version = version + 1 "
                                "WHERE id = ?1",
                          entity_id, value, NULL, NULL, error))
@@ -1449,7 +1423,7 @@ set_assignee (EsaStore     *self,
     default:
       entity = "queue_assignment";
       entity_id = item_id;
-      payload = field_payload ("user_id", value, target->stored);
+      payload = _esa_store_field_payload_text ("user_id", value, target->stored);
       if (remove)
         {
           if (!exec_bound (self, "DELETE FROM queue_assignments WHERE item_id = ?1",

@@ -336,32 +336,6 @@ exec_params (EsaStore           *self,
   return _esa_store_step_done (self, stmt, error);
 }
 
-static char *
-field_payload (const char *field,
-               const char *value,
-               const char *old)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "field");
-  json_builder_add_string_value (builder, field);
-  json_builder_set_member_name (builder, "value");
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "old");
-  if (old != NULL)
-    json_builder_add_string_value (builder, old);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
-}
-
 /* The outbox operation and audit entry of a new row of @table. */
 static gboolean
 record_creation (EsaStore    *self,
@@ -999,7 +973,7 @@ change_ticket (EsaStore      *self,
           const char *params[] = { id };
 
           version = g_ascii_strtoll (version_text, NULL, 10);
-          payload = field_payload (field, value, old);
+          payload = _esa_store_field_payload_text (field, value, old);
           ok = exec_params (self, "UPDATE tickets SET version = version + 1 WHERE id = ?1",
                             params, 1, error)
                && _esa_store_outbox_append_text (self, "field", "ticket", id, payload, version,
@@ -1490,7 +1464,7 @@ approve_card (EsaStore    *self,
                        "approved_at = ?3, version = version + 1 WHERE id = ?1",
                        params, G_N_ELEMENTS (params), error))
     return FALSE;
-  payload = field_payload ("approved", "1", "0");
+  payload = _esa_store_field_payload_text ("approved", "1", "0");
   /* Translators: audit summary; %s is a knowledge card's title */
   summary = g_strdup_printf (_("Knowledge card approved: %s"), title);
   return _esa_store_outbox_append_text (self, "field", "knowledge_card", card_id, payload,
@@ -1772,7 +1746,7 @@ set_appointment_status (EsaStore    *self,
                        "WHERE id = ?1",
                        params, 2, error))
     return FALSE;
-  payload = field_payload ("status", status, old);
+  payload = _esa_store_field_payload_text ("status", status, old);
   /* Translators: audit summary; %s is "done" or "cancelled" */
   summary = g_strdup_printf (_("Appointment marked %s"), status);
   return _esa_store_outbox_append_text (self, "field", "appointment", appointment_id, payload,

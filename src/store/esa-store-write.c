@@ -316,10 +316,10 @@ record_creation (EsaStore    *self,
                                      entity, id, debtor_id, summary, error);
 }
 
-static JsonNode *
-field_payload (const char *field,
-               const char *value,
-               const char *old)
+JsonNode *
+_esa_store_field_payload (const char *field,
+                          const char *value,
+                          const char *old)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -339,6 +339,16 @@ field_payload (const char *field,
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+char *
+_esa_store_field_payload_text (const char *field,
+                               const char *value,
+                               const char *old)
+{
+  g_autoptr(JsonNode) root = _esa_store_field_payload (field, value, old);
+
+  return json_to_string (root, FALSE);
 }
 
 /* ---- bodies, offices, users ------------------------------------------- */
@@ -1821,7 +1831,7 @@ write_debtor_field (EsaStore       *self,
   if (!_esa_store_step_done (self, update, error))
     return FALSE;
 
-  payload = field_payload (edit->field, value, old);
+  payload = _esa_store_field_payload (edit->field, value, old);
   /* Translators: "Name changed from “Rossi Mario” to “Rossi Mario Luigi”" */
   summary = g_strdup_printf (_("%s changed from “%s” to “%s”"), label,
                              old != NULL ? old : "", value != NULL ? value : "");
@@ -1932,7 +1942,7 @@ write_move (EsaStore       *self,
     return FALSE;
   for (guint i = 0; i < ended->len; i++)
     {
-      g_autoptr(JsonNode) payload = field_payload ("valid_to", address.valid_from, NULL);
+      g_autoptr(JsonNode) payload = _esa_store_field_payload ("valid_to", address.valid_from, NULL);
       const char *ended_id = g_ptr_array_index (ended, i);
 
       _esa_stmt_bind_text (end_address, 1, ended_id);
