@@ -768,19 +768,6 @@ build_context (EsaStore      *self,
 
 /* ---- fields ------------------------------------------------------------- */
 
-static gboolean
-is_blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (!g_ascii_isspace (*p))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static char *
 choice_list (GPtrArray *choices)
 {
@@ -864,7 +851,7 @@ parse_item (EsaStore        *self,
           return NULL;
         }
 
-      if (is_blank (text))
+      if (_esa_store_is_blank (text))
         {
           if (sub->required)
             {
@@ -1136,7 +1123,7 @@ parse_fields (EsaStore         *self,
       char *problem = NULL;
       JsonNode *node;
 
-      if (is_blank (text))
+      if (_esa_store_is_blank (text))
         {
           if (field == dating)
             {
@@ -1636,7 +1623,7 @@ resolve_on (const EsaAction  *action,
 
   if (dating != NULL && request->fields != NULL)
     text = g_hash_table_lookup (request->fields, dating->id);
-  if (!is_blank (text))
+  if (!_esa_store_is_blank (text))
     {
       g_autoptr(GError) local_error = NULL;
       g_autofree char *trimmed = g_strstrip (g_strdup (text));

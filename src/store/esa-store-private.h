@@ -23,6 +23,18 @@ gboolean  _esa_store_commit          (EsaStore    *self,
                                       GError     **error);
 void      _esa_store_rollback        (EsaStore    *self);
 
+/* Whether @text is NULL, empty or only white space. */
+static inline gboolean
+_esa_store_is_blank (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
 /* The outbox payload of a field edit: {"field", "value", "old"}, NULL
  * values as JSON null; as a node, or as text. */
 JsonNode *_esa_store_field_payload      (const char *field,

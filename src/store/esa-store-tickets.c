@@ -15,17 +15,6 @@
 #include "esa-store-queues-private.h"
 #include "esa-uuid.h"
 
-static gboolean
-is_blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isspace (*p))
-      return FALSE;
-  return TRUE;
-}
-
 /* ---- names ------------------------------------------------------------ */
 
 static const char * const urgency_names[] = { "low", "normal", "high" };
@@ -692,7 +681,7 @@ open_ticket (EsaStore             *self,
 
   if (!_esa_store_check_action (self, ESA_ACTION_TICKET_OPEN, error))
     return FALSE;
-  if (is_blank (spec->subject))
+  if (_esa_store_is_blank (spec->subject))
     return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("A ticket needs a subject"));
   if ((guint) spec->urgency >= G_N_ELEMENTS (urgency_names))
     return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
@@ -1199,7 +1188,7 @@ esa_store_ticket_close (EsaStore    *self,
 {
   g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
 
-  if (is_blank (resolution))
+  if (_esa_store_is_blank (resolution))
     return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
                             _("A ticket is closed with its resolution"));
   return change_ticket (self, id_or_reference, ESA_ACTION_TICKET_CLOSE, apply_close,
@@ -1237,7 +1226,7 @@ log_contact (EsaStore              *self,
     return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
                             _("“%s” is not a contact direction (in, out)"),
                             spec->direction != NULL ? spec->direction : "");
-  if (is_blank (spec->subject))
+  if (_esa_store_is_blank (spec->subject))
     return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("A contact needs a subject"));
   if (spec->duration_s < 0 || spec->wait_s < 0)
     return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
@@ -1353,7 +1342,7 @@ save_card (EsaStore                *self,
 
   if (!_esa_store_check_action (self, ESA_ACTION_KNOWLEDGE_EDIT, error))
     return FALSE;
-  if (is_blank (card->title) || is_blank (card->body))
+  if (_esa_store_is_blank (card->title) || _esa_store_is_blank (card->body))
     return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
                             _("A knowledge card needs a title and a text"));
   if (card->language == NULL || strlen (card->language) != 2)
@@ -1633,7 +1622,7 @@ book_appointment (EsaStore              *self,
     return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
                             _("“%s” is not a kind of appointment (counter, phone, video)"),
                             appointment->channel != NULL ? appointment->channel : "");
-  if (is_blank (appointment->subject))
+  if (_esa_store_is_blank (appointment->subject))
     return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("An appointment needs a subject"));
 
   if (appointment->user_id != NULL)

@@ -62,43 +62,13 @@ run_write (EsaStore      *self,
 
 /* ---- validation ------------------------------------------------------- */
 
-static gboolean
-is_blank (const char *value)
-{
-  if (value == NULL)
-    return TRUE;
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (!g_ascii_isspace (*p))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean G_GNUC_PRINTF (3, 4)
-invalid (GError    **error,
-         gint        code,
-         const char *format,
-         ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error_literal (error, ESA_STORE_ERROR, code, message);
-  return FALSE;
-}
-
 /* @message says what is missing: "A debtor needs a name". */
 static gboolean
 require (const char  *value,
          const char  *message,
          GError     **error)
 {
-  if (!is_blank (value))
+  if (!_esa_store_is_blank (value))
     return TRUE;
 
   g_set_error_literal (error, ESA_STORE_ERROR, ESA_STORE_ERROR_INVALID, message);
@@ -118,7 +88,7 @@ check_date (const char  *value,
     return TRUE;
 
   /* Translators: "date of birth: 2023-02-30 is not a date" */
-  return invalid (error, ESA_STORE_ERROR_INVALID, _("%s: %s"), what, local_error->message);
+  return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("%s: %s"), what, local_error->message);
 }
 
 static gboolean
@@ -129,7 +99,7 @@ check_required_date (const char  *value,
   if (value == NULL)
     {
       /* Translators: %s names a date field, "date of issue" */
-      return invalid (error, ESA_STORE_ERROR_INVALID, _("The %s is missing"), what);
+      return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("The %s is missing"), what);
     }
   return check_date (value, what, error);
 }
@@ -146,8 +116,9 @@ check_amount (gint64       amount,
 
   decimal = esa_money_to_decimal (amount);
   /* Translators: "The principal must not be negative (-12.50)" */
-  return invalid (error, ESA_STORE_ERROR_INVALID, _("The %s must not be negative (%s)"), what,
-                  decimal);
+  return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                          _("The %s must not be negative (%s)"), what,
+                          decimal);
 }
 
 static gboolean
@@ -170,8 +141,8 @@ check_choice (const char         *value,
 
   list = g_strjoinv (", ", (char **) allowed);
   /* Translators: "“fax” is not a valid contact kind (phone, email, pec)" */
-  return invalid (error, ESA_STORE_ERROR_INVALID, _("“%s” is not a valid %s (%s)"),
-                  value != NULL ? value : "", what, list);
+  return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("“%s” is not a valid %s (%s)"),
+                          value != NULL ? value : "", what, list);
 }
 
 /* The id of a new row: the one given (a row made elsewhere, an import), or a
@@ -199,7 +170,8 @@ exists (EsaStore    *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (!row)
-    return invalid (error, ESA_STORE_ERROR_NOT_FOUND, not_found_format, id != NULL ? id : "");
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND,
+                            not_found_format, id != NULL ? id : "");
   return TRUE;
 }
 
@@ -244,7 +216,8 @@ id_is_free (EsaStore    *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (row)
-    return invalid (error, ESA_STORE_ERROR_INVALID, _("A row with id %s already exists"), id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("A row with id %s already exists"), id);
   return TRUE;
 }
 
@@ -268,12 +241,14 @@ check_writer (EsaStore  *self,
     return FALSE;
 
   if (!row)
-    return invalid (error, ESA_STORE_ERROR_FORBIDDEN,
-                    _("User %s is not known in this database and may not change it"), user_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                            _("User %s is not known in this database and may not change it"),
+                            user_id);
   if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "auditor") == 0)
-    return invalid (error, ESA_STORE_ERROR_FORBIDDEN,
-                    _("User %s is an auditor: auditors may read everything but change nothing"),
-                    user_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
+                            _("User %s is an auditor: auditors may read everything but change "
+                              "nothing"),
+                            user_id);
   return TRUE;
 }
 
@@ -379,9 +354,9 @@ write_body (EsaStore       *self,
     currency = italian ? "EUR" : "CHF";
   if (strlen (currency) != 3 || !g_ascii_isupper (currency[0]) || !g_ascii_isupper (currency[1])
       || !g_ascii_isupper (currency[2]))
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("“%s” is not a currency code (three capital letters such as EUR)"),
-                    currency);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("“%s” is not a currency code (three capital letters such as EUR)"),
+                            currency);
 
   if (body->tax_code != NULL
       && !normalize_id (italian ? ESA_ID_PARTITA_IVA : ESA_ID_UID, body->tax_code, &tax_code,
@@ -393,9 +368,10 @@ write_body (EsaStore       *self,
       && (!italian || strlen (body->segregation_code) != 2
           || !g_ascii_isdigit (body->segregation_code[0])
           || !g_ascii_isdigit (body->segregation_code[1])))
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("“%s” is not a pagoPA segregation code (two digits, Italian bodies only)"),
-                    body->segregation_code);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("“%s” is not a pagoPA segregation code (two digits, Italian "
+                              "bodies only)"),
+                            body->segregation_code);
 
   id = new_id (body->id);
   if (!id_is_free (self, "SELECT 1 FROM bodies WHERE id = ?1", id, error))
@@ -507,7 +483,8 @@ write_user (EsaStore       *self,
       || !require (user->login, _("A user needs a login"), error))
     return FALSE;
   if ((guint) user->role >= ESA_N_ROLES)
-    return invalid (error, ESA_STORE_ERROR_INVALID, _("User %s has no valid role"), user->login);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("User %s has no valid role"), user->login);
   if (!require (user->office_id, _("A user needs an office"), error)
       || !office_exists (self, user->office_id, error))
     return FALSE;
@@ -519,8 +496,8 @@ write_user (EsaStore       *self,
   if (!_esa_store_step (self, taken, &row, error))
     return FALSE;
   if (row)
-    return invalid (error, ESA_STORE_ERROR_INVALID, _("The login %s is already taken"),
-                    user->login);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("The login %s is already taken"),
+                            user->login);
 
   id = new_id (user->id);
   if (!id_is_free (self, "SELECT 1 FROM users WHERE id = ?1", id, error))
@@ -624,8 +601,8 @@ insert_debtor_contact (EsaStore                *self,
       || !require (contact->value, _("A contact needs a value"), error))
     return FALSE;
   if (!g_str_equal (contact->kind, "phone") && strchr (contact->value, '@') == NULL)
-    return invalid (error, ESA_STORE_ERROR_INVALID, _("“%s” is not an e-mail address"),
-                    contact->value);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("“%s” is not an e-mail address"),
+                            contact->value);
 
   id = new_id (contact->id);
   if (!id_is_free (self, "SELECT 1 FROM debtor_contacts WHERE id = ?1", id, error))
@@ -661,7 +638,8 @@ insert_relation (EsaStore           *self,
       || !require (relation->other_id, _("A relation needs the related debtor"), error))
     return FALSE;
   if (g_str_equal (relation->other_id, debtor_id))
-    return invalid (error, ESA_STORE_ERROR_INVALID, _("A debtor cannot be related to itself"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("A debtor cannot be related to itself"));
   if (!debtor_exists (self, relation->other_id, error))
     return FALSE;
 
@@ -708,8 +686,8 @@ write_debtor (EsaStore       *self,
   name = g_strstrip (g_strdup (debtor->name));
 
   if (debtor->kind != ESA_DEBTOR_PERSON && debtor->kind != ESA_DEBTOR_COMPANY)
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("Debtor %s is neither a person nor a company"), name);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Debtor %s is neither a person nor a company"), name);
 
   if (debtor->tax_id_kind != NULL)
     {
@@ -722,7 +700,7 @@ write_debtor (EsaStore       *self,
           || !normalize_id (kind, debtor->tax_id, &tax_id, error))
         return FALSE;
     }
-  else if (!is_blank (debtor->tax_id))
+  else if (!_esa_store_is_blank (debtor->tax_id))
     {
       tax_id = g_strstrip (g_utf8_strup (debtor->tax_id, -1));
     }
@@ -832,8 +810,8 @@ read_body_terms (EsaStore    *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (!row)
-    return invalid (error, ESA_STORE_ERROR_NOT_FOUND, _("No creditor body with id %s"),
-                    body_id != NULL ? body_id : "");
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No creditor body with id %s"),
+                            body_id != NULL ? body_id : "");
 
   *out_country = _esa_stmt_dup_text (stmt, 0);
   *out_currency = _esa_stmt_dup_text (stmt, 1);
@@ -872,13 +850,14 @@ write_position (EsaStore       *self,
       || !check_choice (state, position_states, _("position state"), error))
     return FALSE;
   if (position->year < 1900 || position->year > 9999)
-    return invalid (error, ESA_STORE_ERROR_INVALID, _("Position %s: %d is not a valid year"),
-                    position->reference, position->year);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Position %s: %d is not a valid year"),
+                            position->reference, position->year);
 
   if (position->currency != NULL && g_strcmp0 (position->currency, currency) != 0)
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("Position %s is in %s, but its creditor body collects in %s"),
-                    position->reference, position->currency, currency);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Position %s is in %s, but its creditor body collects in %s"),
+                            position->reference, position->currency, currency);
 
   if (!check_amount (position->principal, _("principal"), error)
       || !check_amount (position->sanctions, _("sanctions amount"), error)
@@ -890,12 +869,13 @@ write_position (EsaStore       *self,
       || !esa_money_add (total, position->sanctions, &total)
       || !esa_money_add (total, position->interest, &total)
       || !esa_money_add (total, position->costs, &total))
-    return invalid (error, ESA_STORE_ERROR_INVALID, _("Position %s: the amounts are too large"),
-                    position->reference);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Position %s: the amounts are too large"),
+                            position->reference);
   if (position->paid > total)
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("Position %s: the paid amount is more than what is owed"),
-                    position->reference);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Position %s: the paid amount is more than what is owed"),
+                            position->reference);
 
   if (position->payment_reference != NULL)
     {
@@ -914,9 +894,9 @@ write_position (EsaStore       *self,
       if (!_esa_store_step (self, used, &row, error))
         return FALSE;
       if (row)
-        return invalid (error, ESA_STORE_ERROR_INVALID,
-                        _("Payment reference %s is already used by position %s"),
-                        payment_reference, (const char *) sqlite3_column_text (used, 0));
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("Payment reference %s is already used by position %s"),
+                                payment_reference, (const char *) sqlite3_column_text (used, 0));
     }
 
   if (position->load_list_id != NULL
@@ -999,14 +979,15 @@ check_case_position (EsaStore       *self,
   if (!_esa_store_step (self, stmt, &row, error))
     return FALSE;
   if (!row)
-    return invalid (error, ESA_STORE_ERROR_NOT_FOUND, _("No position with id %s"), position_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND,
+                            _("No position with id %s"), position_id);
   if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), case_->debtor_id) != 0)
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("Position %s belongs to another debtor than the case"), position_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Position %s belongs to another debtor than the case"), position_id);
   if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), case_->body_id) != 0)
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("Position %s is owed to another creditor body than the case's"),
-                    position_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Position %s is owed to another creditor body than the case's"),
+                            position_id);
   return TRUE;
 }
 
@@ -1171,14 +1152,15 @@ write_act (EsaStore       *self,
   if (!_esa_store_step (self, lookup, &row, error))
     return FALSE;
   if (!row)
-    return invalid (error, ESA_STORE_ERROR_NOT_FOUND, _("No case with id %s"), act->case_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND,
+                            _("No case with id %s"), act->case_id);
   debtor_id = _esa_stmt_dup_text (lookup, 0);
   g_clear_pointer (&lookup, _esa_store_stmt_release);
 
   if (act->debtor_id != NULL && !g_str_equal (act->debtor_id, debtor_id))
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("Act %s names debtor %s, but its case is against debtor %s"),
-                    act->number != NULL ? act->number : "", act->debtor_id, debtor_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Act %s names debtor %s, but its case is against debtor %s"),
+                            act->number != NULL ? act->number : "", act->debtor_id, debtor_id);
 
   if (!require (act->type, _("An act needs a type"), error)
       || !require (act->number, _("An act needs a number"), error)
@@ -1193,8 +1175,8 @@ write_act (EsaStore       *self,
   if (!_esa_store_step (self, lookup, &row, error))
     return FALSE;
   if (row)
-    return invalid (error, ESA_STORE_ERROR_INVALID, _("The act number %s is already used"),
-                    act->number);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID, _("The act number %s is already used"),
+                            act->number);
 
   id = new_id (act->id);
   if (!id_is_free (self, "SELECT 1 FROM acts WHERE id = ?1", id, error))
@@ -1280,7 +1262,8 @@ write_notification (EsaStore       *self,
   if (!_esa_store_step (self, lookup, &row, error))
     return FALSE;
   if (!row)
-    return invalid (error, ESA_STORE_ERROR_NOT_FOUND, _("No act with id %s"), request->act_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND,
+                            _("No act with id %s"), request->act_id);
   debtor_id = _esa_stmt_dup_text (lookup, 0);
   number = _esa_stmt_dup_text (lookup, 1);
   attempt = sqlite3_column_int (lookup, 2);
@@ -1383,8 +1366,8 @@ apply_payment_to_position (EsaStore          *self,
   if (!_esa_store_step (self, lookup, &row, error))
     return FALSE;
   if (!row)
-    return invalid (error, ESA_STORE_ERROR_NOT_FOUND, _("No position with id %s"),
-                    payment->position_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND, _("No position with id %s"),
+                            payment->position_id);
 
   reference = (const char *) sqlite3_column_text (lookup, 0);
   state = (const char *) sqlite3_column_text (lookup, 1);
@@ -1394,21 +1377,21 @@ apply_payment_to_position (EsaStore          *self,
   balance = sqlite3_column_int64 (lookup, 5);
 
   if (*inout_debtor_id != NULL && g_strcmp0 (*inout_debtor_id, debtor_id) != 0)
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("The payment names debtor %s, but position %s is owed by debtor %s"),
-                    *inout_debtor_id, reference, debtor_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("The payment names debtor %s, but position %s is owed by debtor %s"),
+                            *inout_debtor_id, reference, debtor_id);
   if (*inout_body_id != NULL && g_strcmp0 (*inout_body_id, body_id) != 0)
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("The payment names creditor body %s, but position %s is owed to %s"),
-                    *inout_body_id, reference, body_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("The payment names creditor body %s, but position %s is owed to %s"),
+                            *inout_body_id, reference, body_id);
   if (*inout_currency != NULL && g_strcmp0 (*inout_currency, currency) != 0)
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("The payment is in %s, but position %s is in %s"),
-                    *inout_currency, reference, currency);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("The payment is in %s, but position %s is in %s"),
+                            *inout_currency, reference, currency);
   if (g_strcmp0 (state, "cancelled") == 0 || g_strcmp0 (state, "written_off") == 0)
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("Position %s is %s: it takes no payments"), reference,
-                    g_str_equal (state, "cancelled") ? _("cancelled") : _("written off"));
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Position %s is %s: it takes no payments"), reference,
+                            g_str_equal (state, "cancelled") ? _("cancelled") : _("written off"));
 
   /* Overpayments need a refund or a transfer to another position, which
    * the relief workflow decides; until then they are refused here. */
@@ -1416,9 +1399,9 @@ apply_payment_to_position (EsaStore          *self,
     {
       amount_text = esa_money_format (payment->amount, currency);
       balance_text = esa_money_format (balance, currency);
-      return invalid (error, ESA_STORE_ERROR_INVALID,
-                      _("The payment of %s is more than the balance of %s of position %s"),
-                      amount_text, balance_text, reference);
+      return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                              _("The payment of %s is more than the balance of %s of position %s"),
+                              amount_text, balance_text, reference);
     }
 
   if (*inout_debtor_id == NULL)
@@ -1468,8 +1451,8 @@ write_payment (EsaStore       *self,
     {
       g_autofree char *decimal = esa_money_to_decimal (payment->amount);
 
-      return invalid (error, ESA_STORE_ERROR_INVALID,
-                      _("A payment must be more than zero (%s)"), decimal);
+      return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                              _("A payment must be more than zero (%s)"), decimal);
     }
   if (!check_required_date (payment->paid_on, _("date of the payment"), error)
       || !check_choice (payment->channel, channels, _("payment channel"), error))
@@ -1572,8 +1555,9 @@ write_contact_entry (EsaStore       *self,
   if (user_id != NULL && !user_exists (self, user_id, error))
     return FALSE;
   if (entry->duration_s < 0)
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("The duration of a contact must not be negative (%d s)"), entry->duration_s);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("The duration of a contact must not be negative (%d s)"),
+                            entry->duration_s);
   if (occurred_at == NULL)
     occurred_at = now = _esa_store_now_iso ();
 
@@ -1664,12 +1648,13 @@ write_document (EsaStore       *self,
                   _("No act with id %s"), error))
     return FALSE;
   if (!is_sha256_hex (document->sha256))
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("Document “%s”: “%s” is not a SHA-256 in lower-case hex"), document->title,
-                    document->sha256 != NULL ? document->sha256 : "");
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Document “%s”: “%s” is not a SHA-256 in lower-case hex"),
+                            document->title,
+                            document->sha256 != NULL ? document->sha256 : "");
   if (document->size < 0)
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("Document “%s”: the size must not be negative"), document->title);
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("Document “%s”: the size must not be negative"), document->title);
   if (created_at == NULL)
     created_at = now = _esa_store_now_iso ();
 
@@ -1770,10 +1755,10 @@ write_debtor_field (EsaStore       *self,
         }
     }
   if (update_sql == NULL)
-    return invalid (error, ESA_STORE_ERROR_INVALID,
-                    _("“%s” is not a debtor field that can be edited (name, deceased_on, "
-                      "ceased_on, insolvent_since)"),
-                    edit->field != NULL ? edit->field : "");
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("“%s” is not a debtor field that can be edited (name, deceased_on, "
+                              "ceased_on, insolvent_since)"),
+                            edit->field != NULL ? edit->field : "");
 
   lookup = _esa_store_prepare (self,
                                "SELECT kind, version, name, deceased_on, ceased_on, "
@@ -1785,7 +1770,8 @@ write_debtor_field (EsaStore       *self,
   if (!_esa_store_step (self, lookup, &row, error))
     return FALSE;
   if (!row)
-    return invalid (error, ESA_STORE_ERROR_NOT_FOUND, _("No debtor with id %s"), edit->debtor_id);
+    return _esa_store_fail (error, ESA_STORE_ERROR_NOT_FOUND,
+                            _("No debtor with id %s"), edit->debtor_id);
 
   kind = _esa_stmt_dup_text (lookup, 0);
   version = sqlite3_column_int64 (lookup, 1);
@@ -1809,11 +1795,12 @@ write_debtor_field (EsaStore       *self,
       value = g_strdup (edit->value);
       if (value != NULL && g_str_equal (edit->field, "deceased_on")
           && g_str_equal (kind, "company"))
-        return invalid (error, ESA_STORE_ERROR_INVALID,
-                        _("A company cannot be deceased: set the date it ceased instead"));
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("A company cannot be deceased: set the date it ceased instead"));
       if (value != NULL && g_str_equal (edit->field, "ceased_on") && g_str_equal (kind, "person"))
-        return invalid (error, ESA_STORE_ERROR_INVALID,
-                        _("A person cannot cease like a company: set the date of death instead"));
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("A person cannot cease like a company: set the date of death "
+                                  "instead"));
     }
 
   /* Nothing changes, so nothing is recorded. */
@@ -1924,9 +1911,9 @@ write_move (EsaStore       *self,
       version = sqlite3_column_int64 (current, 1);
 
       if (valid_from != NULL && strcmp (valid_from, address.valid_from) > 0)
-        return invalid (error, ESA_STORE_ERROR_INVALID,
-                        _("The new address starts on %s, before the current one (from %s)"),
-                        address.valid_from, valid_from);
+        return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                                _("The new address starts on %s, before the current one (from %s)"),
+                                address.valid_from, valid_from);
       g_ptr_array_add (ended, _esa_stmt_dup_text (current, 0));
       g_array_append_val (versions, version);
     }
