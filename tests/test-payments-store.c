@@ -14,6 +14,7 @@
 #include "esa-core.h"
 #include "esa-store-payments.h"
 #include "esa-store-private.h"
+#include "esa-store-sync.h"
 
 #define TAX_ROSSI   "RSSMRA85T10A562S"
 #define TAX_BOSCO   "BSCMTT83A12L719R"
@@ -410,6 +411,85 @@ allocations_text (Fixture    *fixture,
   return g_string_free (text, FALSE);
 }
 
+/* The pending operations of the import, as the push sends them: the flow
+ * first, then one batch whose row images hold the payment (new), its
+ * allocation (new) and the position's paid amount and state (before and
+ * after), then the closing step. */
+static void
+assert_batch_images (Fixture    *fixture,
+                     const char *payment_id,
+                     const char *position_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) ops = NULL;
+  JsonArray *rows = NULL;
+  gint64 last = 0;
+  int flow = -1;
+  int batch = -1;
+  int closing = -1;
+  gboolean payment = FALSE;
+  gboolean allocation = FALSE;
+  gboolean paid = FALSE;
+
+  ops = esa_store_sync_pending_ops (fixture->store, 0, 1000, &last, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (ops); i++)
+    {
+      JsonObject *op = json_array_get_object_element (ops, i);
+      const char *entity = json_object_get_string_member (op, "entity");
+
+      if (g_str_equal (entity, "payment_flow"))
+        flow = (int) i;
+      else if (g_str_equal (entity, "payment_batch"))
+        {
+          batch = (int) i;
+          rows = json_object_get_array_member (op, "rows");
+        }
+      else if (g_str_equal (entity, "case"))
+        closing = (int) i;
+    }
+  g_assert_cmpint (flow, >=, 0);
+  g_assert_cmpint (batch, >, flow);
+  g_assert_cmpint (closing, >, batch);
+  g_assert_nonnull (rows);
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *table = json_object_get_string_member (row, "t");
+      JsonObject *after = json_object_get_object_member (row, "after");
+
+      if (g_str_equal (table, "payments"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (row, "k"), ==, payment_id);
+          g_assert_true (json_object_get_null_member (row, "before"));
+          g_assert_cmpint (json_object_get_int_member (after, "amount"), ==, 12800);
+          g_assert_cmpstr (json_object_get_string_member (after, "position_id"), ==, position_id);
+          g_assert_cmpstr (json_object_get_string_member (after, "match_method"), ==, "iuv");
+          payment = TRUE;
+        }
+      else if (g_str_equal (table, "payment_allocations"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (after, "payment_id"), ==, payment_id);
+          g_assert_cmpint (json_object_get_int_member (after, "sanctions"), ==, 2000);
+          g_assert_cmpint (json_object_get_int_member (after, "principal"), ==, 10000);
+          allocation = TRUE;
+        }
+      else if (g_str_equal (table, "positions"))
+        {
+          JsonObject *before = json_object_get_object_member (row, "before");
+
+          g_assert_cmpstr (json_object_get_string_member (row, "k"), ==, position_id);
+          g_assert_cmpint (json_object_get_int_member (before, "paid"), ==, 0);
+          g_assert_cmpint (json_object_get_int_member (after, "paid"), ==, 12800);
+          g_assert_cmpstr (json_object_get_string_member (before, "state"), ==, "open");
+          g_assert_cmpstr (json_object_get_string_member (after, "state"), ==, "paid");
+          paid = TRUE;
+        }
+    }
+  g_assert_true (payment && allocation && paid);
+}
+
 static void
 assert_audit_verifies (Fixture *fixture)
 {
@@ -480,18 +560,15 @@ test_iuv_pays_and_closes (Fixture       *fixture,
                             "SELECT count(*) FROM payment_case_closures WHERE case_id = ?",
                             case_id), ==, 1);
 
-  /* The flow, the payment and the closing step went to the outbox. */
+  /* The flow, the batch of its payments and the closing step went to the
+   * outbox, in that order; the batch pushes the payment, its allocation
+   * and the position's paid amount and state as row images. */
   g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM outbox", NULL), ==,
                    outbox_before + 3);
+  assert_batch_images (fixture, line->payment_id, position);
   g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM outbox WHERE entity = 'payment' "
-                            "AND kind = 'event' AND json_array_length(payload, '$.allocations') "
-                            "= 1 AND json_extract(payload, '$.allocations[0].sanctions') = 2000",
-                            NULL), ==, 1);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM audit WHERE entity = 'payment' "
-                            "AND debtor_id = ? AND summary LIKE '%paid in full%'",
-                            fixture->rossi), ==, 1);
+                            "SELECT count(*) FROM audit WHERE entity = 'payment_flow' "
+                            "AND summary LIKE '%1 matched, 0 unmatched%'", NULL), ==, 1);
   assert_audit_verifies (fixture);
 }
 

@@ -209,6 +209,13 @@ gboolean  _esa_store_outbox_append_text (EsaStore    *self,
  * images instead. NULL when @payload is not such a part. (transfer full) */
 char     *_esa_store_load_list_part_images (const char *payload);
 
+/* The row images of an outbox operation written in bulk with the capture
+ * triggers off: a load list's part, or a payment import's batch
+ * (esa-store-columnar-private.h). NULL for any other operation.
+ * (transfer full) */
+char     *_esa_store_outbox_bulk_images (const char *entity,
+                                         const char *payload);
+
 /**
  * _esa_store_row_to_json:
  * @table: a table name from the schema

@@ -514,11 +514,13 @@ esa_store_sync_pending_ops (EsaStore  *self,
       const char *rows = (const char *) sqlite3_column_text (stmt, 6);
       g_autofree char *part_images = NULL;
 
-      /* A load list's parts carry their rows in columnar form only. */
-      if (rows == NULL
-          && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 3), "load_list_part") == 0)
-        rows = part_images = _esa_store_load_list_part_images ((const char *)
-                                                               sqlite3_column_text (stmt, 5));
+      /* A load list's parts and a payment import's batches carry their
+       * rows in columnar form only. */
+      if (rows == NULL)
+        rows = part_images = _esa_store_outbox_bulk_images ((const char *)
+                                                            sqlite3_column_text (stmt, 3),
+                                                            (const char *)
+                                                            sqlite3_column_text (stmt, 5));
 
       *out_last_seq = sqlite3_column_int64 (stmt, 0);
       json_object_set_string_member (op, "op_id", (const char *) sqlite3_column_text (stmt, 1));
