@@ -54,7 +54,9 @@ static const struct
   { "acts", "r.debtor_id", CASE_OFFICE, NULL },
   { "case_event_acts", ACT_DEBTOR, ACT_OFFICE, NULL },
   { "notifications", ACT_DEBTOR, ACT_OFFICE, NULL },
-  { "payment_flows", NULL, NULL, "r.body_id" },
+  /* A flow addressed to no known body belongs to the office that imported it. */
+  { "payment_flows", NULL, "(SELECT u_.office_id FROM users AS u_ WHERE u_.id = r.imported_by)",
+    "r.body_id" },
   { "payments", "r.debtor_id", DEBTOR_OFFICE ("r.debtor_id"), "r.body_id" },
   { "payment_allocations", PAYMENT_DEBTOR, DEBTOR_OFFICE (PAYMENT_DEBTOR),
     "(SELECT p_.body_id FROM payments AS p_ WHERE p_.id = r.payment_id)" },
