@@ -152,13 +152,14 @@ nice_step (double max)
 }
 
 /* A tick value for people: whole units with thousands grouped by the
- * locale, shortened to thousands or millions when large. */
+ * locale, shortened to thousands or millions from a thousand on, so
+ * that the ticks of one axis read alike ("5k", "10k", not "5.000", "10k"). */
 static char *
 tick_label (double value)
 {
   if (value >= 1e6)
     return g_strdup_printf ("%'.*fM", fmod (value, 1e6) == 0 ? 0 : 1, value / 1e6);
-  if (value >= 1e4)
+  if (value >= 1e3)
     return g_strdup_printf ("%'.*fk", fmod (value, 1e3) == 0 ? 0 : 1, value / 1e3);
   if (value != floor (value))
     return g_strdup_printf ("%'.1f", value);
