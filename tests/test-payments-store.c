@@ -566,6 +566,8 @@ test_iuv_pays_and_closes (Fixture       *fixture,
   g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM outbox", NULL), ==,
                    outbox_before + 3);
   assert_batch_images (fixture, line->payment_id, position);
+  g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM pragma_foreign_key_check",
+                            NULL), ==, 0);
   g_assert_cmpint (sql_int (fixture->store,
                             "SELECT count(*) FROM audit WHERE entity = 'payment_flow' "
                             "AND summary LIKE '%1 matched, 0 unmatched%'", NULL), ==, 1);
