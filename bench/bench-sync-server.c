@@ -1,10 +1,12 @@
 /* The server side of sync over HTTPS on loopback: esattore-server (the built
  * executable, argv[1]) with the demo data of $ESATTORE_BENCH_DEBTORS debtors
- * (default 50,000) serves one office's initial sync to a libsoup client
- * trusting the development CA (pages of 5,000 rows, each parsed with
- * json-glib as a client does; rows per second), a push of 1,000 field
- * edits in one request (seconds), and small pull requests one after the
- * other (requests per second). With `wrk` on PATH, wrk -t2 -c8 -d10s on the
+ * (default 50,000) serves one office's initial sync end to end: the sync
+ * client (EsaSyncClient over its HTTPS transport, trusting only the
+ * development CA) pulls every page and lands every row in a new replica
+ * database, as `esattore-cli sync` does (rows per second, with the load
+ * average of the machine); then a push of 1,000 field edits in one request
+ * (seconds), and small pull requests one after the other (requests per
+ * second). With `wrk` on PATH, wrk -t2 -c8 -d10s on the
  * pull endpoint too. Goals (issue 5): >= 20,000 rows/s initial sync, a
  * 1,000-op push under a second.
  *
@@ -15,9 +17,15 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <string.h>
 
-#include "esa-store.h"
+#include "esa-store-private.h"
+#include "esa-store-sync.h"
+#include "esa-sync-client.h"
+#include "esa-sync-http.h"
 
 #define PASSWORD "bench password"
 
@@ -67,6 +75,46 @@ call (SoupSession *session,
   return node;
 }
 
+/* The 1-minute load average, for the record beside a measurement: the
+ * machine is shared. (transfer full) */
+static char *
+load_average (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return g_strdup ("?");
+  fields = g_strsplit (text, " ", 4);
+  return g_strdup (fields[0] != NULL ? fields[0] : "?");
+}
+
+static double
+tv_seconds (const struct timeval *tv)
+{
+  return tv->tv_sec + tv->tv_usec / 1e6;
+}
+
+/* User and system CPU seconds of process @pid so far (/proc/PID/stat). */
+static double
+process_cpu (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  if (pid == NULL || !g_file_get_contents (path, &text, NULL, NULL)
+      || (after_name = strrchr (text, ')')) == NULL)
+    return 0;
+  /* After "pid (comm) ": state is field 3, utime 14 and stime 15. */
+  fields = g_strsplit (after_name + 2, " ", 16);
+  if (g_strv_length (fields) < 14)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL))
+         / sysconf (_SC_CLK_TCK);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -98,6 +146,7 @@ main (int    argc,
   g_autofree char *db_path = g_build_filename (data, "server.db", NULL);
   g_autofree char *ca = g_build_filename (data, "ca.pem", NULL);
   g_autofree char *office_id = NULL;
+  g_autofree char *root = NULL;
   g_autofree char *base = NULL;
   g_autofree char *login = NULL;
   g_autofree char *token = NULL;
@@ -116,7 +165,6 @@ main (int    argc,
   gint64 rows = 0;
   guint pages = 0;
   guint port;
-  gboolean more = TRUE;
   double seconds;
 
   if (server == NULL || dir == NULL)
@@ -164,7 +212,8 @@ main (int    argc,
   if (line == NULL)
     g_error ("the server did not start");
   port = (guint) g_ascii_strtoull (strrchr (line, ' ') + 1, NULL, 10);
-  base = g_strdup_printf ("https://127.0.0.1:%u/api/v1", port);
+  root = g_strdup_printf ("https://127.0.0.1:%u", port);
+  base = g_strconcat (root, "/api/v1", NULL);
 
   database = g_tls_file_database_new (ca, &error);
   session = soup_session_new_with_options ("tls-database", database, "timeout", 600, NULL);
@@ -175,34 +224,58 @@ main (int    argc,
   token = g_strdup (json_object_get_string_member (json_node_get_object (answer), "token"));
   g_clear_pointer (&answer, json_node_unref);
 
-  /* Initial sync. */
-  g_timer_start (timer);
-  while (more)
+  /* Initial sync: every row landed in the replica. */
+  {
+    g_autofree char *replica_path = g_build_filename (dir, "replica.db", NULL);
+    g_autofree char *before = load_average ();
+    g_autofree char *after = NULL;
+    g_autoptr(EsaStore) replica = esa_store_open (replica_path, &error);
+    g_autoptr(EsaSyncHttp) http = NULL;
+    g_autoptr(EsaSyncClient) client = NULL;
+    EsaSyncReport report = { 0 };
+    sqlite3_stmt *stmt = NULL;
+    struct rusage usage;
+    double client_cpu;
+    double server_cpu;
+
+    if (replica == NULL || (http = esa_sync_http_new (root, ca, &error)) == NULL)
+      g_error ("%s", error->message);
+    client = esa_sync_client_new (replica, ESA_SYNC_TRANSPORT (http));
+    if (!esa_sync_client_set_token (client, token, NULL, &error))
+      g_error ("%s", error->message);
+    server_cpu = process_cpu (g_subprocess_get_identifier (process));
+    getrusage (RUSAGE_SELF, &usage);
+    client_cpu = tv_seconds (&usage.ru_utime) + tv_seconds (&usage.ru_stime);
+    g_timer_start (timer);
+    if (!esa_sync_client_pull (client, &report, NULL, &error))
+      g_error ("initial sync: %s", error->message);
+    seconds = g_timer_elapsed (timer, NULL);
+    server_cpu = process_cpu (g_subprocess_get_identifier (process)) - server_cpu;
+    getrusage (RUSAGE_SELF, &usage);
+    client_cpu = tv_seconds (&usage.ru_utime) + tv_seconds (&usage.ru_stime) - client_cpu;
+    after = load_average ();
+    rows = report.pulled;
+    pages = report.pull_requests;
+    g_print ("initial sync into a replica: %" G_GINT64_FORMAT " rows (%" G_GINT64_FORMAT
+             " debtors) in %u pages, %.2f s, %.0f rows/s (goal 20000); load average %s before, "
+             "%s after\n"
+             "  CPU: client %.2f s (receiving and landing the rows), server %.2f s\n",
+             rows, esa_store_count_debtors (replica, NULL), pages, seconds, rows / seconds,
+             before, after, client_cpu, server_cpu);
+
+    /* Debtors for the push. */
+    if (sqlite3_prepare_v2 (_esa_store_get_db (replica), "SELECT id FROM debtors LIMIT 1000", -1,
+                            &stmt, NULL) != SQLITE_OK)
+      g_error ("cannot read the replica");
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_ptr_array_add (debtors, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    sqlite3_finalize (stmt);
     {
-      JsonObject *page;
-      JsonArray *array;
+      g_autofree char *last = esa_store_sync_state_get (replica, ESA_SYNC_STATE_CURSOR, NULL);
 
-      g_free (uri);
-      uri = g_strdup_printf ("%s/pull?cursor=%" G_GINT64_FORMAT "&limit=5000", base, cursor);
-      answer = call (session, "GET", uri, token, NULL);
-      page = json_node_get_object (answer);
-      array = json_object_get_array_member (page, "rows");
-      rows += json_array_get_length (array);
-      for (guint i = 0; i < json_array_get_length (array) && debtors->len < 1000; i++)
-        {
-          JsonObject *row = json_array_get_object_element (array, i);
-
-          if (g_str_equal (json_object_get_string_member (row, "t"), "debtors"))
-            g_ptr_array_add (debtors, g_strdup (json_object_get_string_member (row, "k")));
-        }
-      cursor = json_object_get_int_member (page, "next_cursor");
-      more = json_object_get_boolean_member (page, "more");
-      pages++;
-      g_clear_pointer (&answer, json_node_unref);
+      cursor = last != NULL ? g_ascii_strtoll (last, NULL, 10) : 0;
     }
-  seconds = g_timer_elapsed (timer, NULL);
-  g_print ("initial sync: %" G_GINT64_FORMAT " rows in %u pages, %.2f s, %.0f rows/s "
-           "(goal 20000)\n", rows, pages, seconds, rows / seconds);
+  }
 
   /* A push of 1,000 field edits. */
   push = g_string_new ("{\"schema\":7,\"device\":\"bench\",\"ops\":[");
@@ -250,7 +323,12 @@ main (int    argc,
       g_clear_pointer (&answer, json_node_unref);
     }
   seconds = g_timer_elapsed (timer, NULL);
-  g_print ("pull requests, one connection: %.0f requests/s\n", 2000 / seconds);
+  {
+    g_autofree char *load = load_average ();
+
+    g_print ("pull requests, one connection: %.0f requests/s; load average %s\n",
+             2000 / seconds, load);
+  }
 
   if (wrk != NULL)
     {

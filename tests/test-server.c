@@ -11,6 +11,7 @@
 #include "esa-core.h"
 #include "esa-server-core.h"
 #include "esa-store.h"
+#include "esa-store-private.h"
 
 #define PASSWORD "correct horse battery staple"
 
@@ -679,6 +680,98 @@ test_push_dedupe (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (note, "subject"), ==, "Visit");
 }
 
+/* Two devices pay one position in part each, together in full: the merged
+ * paid sum makes the position "paid" on the server. A pushed name is found
+ * by the server's search. */
+static void
+test_merged_paid_and_search (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  const EsaOffice *office = g_ptr_array_index (fixture->offices, 0);
+  EsaServerBackend *backend = esa_server_core_get_backend (fixture->core);
+  g_autoptr(EsaServerAccount) account = account_for (find_user (fixture, ESA_ROLE_OFFICER,
+                                                                office->id));
+  g_autoptr(JsonObject) debtor = some_debtor (fixture, office->id);
+  g_autoptr(JsonObject) position = NULL;
+  g_autoptr(JsonObject) now = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *position_id = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *before = NULL;
+  const char *id = json_object_get_string_member (debtor, "id");
+  gint64 due;
+  gint64 paid;
+
+  /* An open position of the debtor with something left to pay. */
+  sql = g_strdup_printf ("SELECT id FROM positions WHERE debtor_id = '%s' AND state = 'open' "
+                         "AND principal + sanctions + interest + costs > paid + 2 LIMIT 1", id);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (fixture->store), sql, -1, &stmt,
+                                         NULL), ==, SQLITE_OK);
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+      position_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
+  if (position_id == NULL)
+    {
+      g_test_skip ("the debtor has no open position");
+      return;
+    }
+  position = backend->vt->row_get (backend, "positions", position_id, NULL);
+  due = json_object_get_int_member (position, "principal")
+        + json_object_get_int_member (position, "sanctions")
+        + json_object_get_int_member (position, "interest")
+        + json_object_get_int_member (position, "costs");
+  paid = json_object_get_int_member (position, "paid");
+  before = image_text (position);
+
+  /* Device 1 pays all but one cent, device 2 the last cent, both from the
+   * same "before". */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *op = NULL;
+      g_autoptr(JsonNode) answer = NULL;
+      gint64 after = i == 0 ? due - 1 : paid + 1;
+
+      op = g_strdup_printf ("{\"op_id\":\"pay-%u\",\"kind\":\"event\",\"entity\":\"payment\","
+                            "\"entity_id\":\"%s\",\"payload\":{},\"base_version\":1,"
+                            "\"hlc\":\"0001790000000000-00001%u\",\"schema_version\":7,"
+                            "\"rows\":[{\"t\":\"positions\",\"k\":\"%s\",\"before\":%s,"
+                            "\"after\":{\"id\":\"%s\",\"debtor_id\":\"%s\",\"paid\":%"
+                            G_GINT64_FORMAT "}}]}",
+                            i, position_id, i, position_id, before, position_id, id, after);
+      answer = push_one (fixture, account, op);
+      g_assert_cmpstr (json_object_get_string_member (first_result (answer), "status"), ==,
+                       "applied");
+    }
+  now = backend->vt->row_get (backend, "positions", position_id, NULL);
+  g_assert_cmpint (json_object_get_int_member (now, "paid"), ==, due);
+  g_assert_cmpstr (json_object_get_string_member (now, "state"), ==, "paid");
+
+  /* The server's search finds the pushed name. */
+  {
+    g_autofree char *op = NULL;
+    g_autofree char *debtor_text = image_text (debtor);
+    g_autoptr(JsonNode) answer = NULL;
+
+    op = g_strdup_printf ("{\"op_id\":\"rename-1\",\"kind\":\"field\",\"entity\":\"debtor\","
+                          "\"entity_id\":\"%s\",\"payload\":{},\"base_version\":1,"
+                          "\"hlc\":\"0001790000000000-000020\",\"schema_version\":7,"
+                          "\"rows\":[{\"t\":\"debtors\",\"k\":\"%s\",\"before\":%s,"
+                          "\"after\":{\"id\":\"%s\",\"name\":\"Zyqvarth Ottavia\"}}]}",
+                          id, id, debtor_text, id);
+    answer = push_one (fixture, account, op);
+    g_assert_cmpstr (json_object_get_string_member (first_result (answer), "status"), ==,
+                     "applied");
+  }
+  hits = esa_store_search (fixture->store, "Zyqvarth", 10, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+}
+
 /* An open case of @office_id with an action the officer may take now. */
 static EsaCase *
 case_with_action (Fixture          *fixture,
@@ -1246,6 +1339,7 @@ main (int    argc,
   ADD ("/server/office-isolation", test_office_isolation, "demo");
   ADD ("/server/field-officer-scope", test_field_officer_scope, "demo");
   ADD ("/server/push-dedupe", test_push_dedupe, "demo");
+  ADD ("/server/merged-paid-and-search", test_merged_paid_and_search, "demo");
   ADD ("/server/command-conflict", test_command_conflict, "demo");
   ADD ("/server/other-office-refused", test_other_office_refused, "demo");
   ADD ("/server/act-renumbered", test_act_renumbered, "demo");

@@ -23,9 +23,10 @@
 #include "esa-store-private.h"
 #include "esa-store-sync.h"
 #include "esa-sync-client.h"
+#include "test-sync-scenario.h"
 
 #define N_CLIENTS 3
-#define PASSWORD  "correct horse battery"
+#define PASSWORD  ESA_SYNC_TEST_PASSWORD
 
 typedef struct
 {
@@ -67,6 +68,7 @@ typedef struct
   JsonNode      *held;        /* a push held back, delivered later (reordering) */
   char          *held_token;
   guint          delivered;
+  guint          requests;    /* every request that reached the network */
   sqlite3       *db;          /* a reader of the server's database, for the checks */
   gboolean       down;        /* the network is down: nothing arrives */
 } Net;
@@ -79,48 +81,9 @@ serve (Net        *net,
        JsonNode   *body,
        guint      *out_status)
 {
-  g_autoptr(EsaServerAccount) account = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *problem = NULL;
-
-  *out_status = 200;
-  if (g_str_equal (path, "/login"))
-    return esa_server_core_login (net->core, body, "127.0.0.1", out_status);
-
-  account = esa_server_core_authenticate (net->core, token, &problem);
-  if (account == NULL)
-    {
-      JsonObject *object = json_object_new ();
-      JsonNode *node = json_node_init_object (json_node_alloc (), object);
-
-      json_object_set_string_member (object, "error", problem);
-      json_object_unref (object);
-      *out_status = 401;
-      return node;
-    }
   if (g_str_equal (method, "POST") && g_str_equal (path, "/push"))
-    {
-      JsonNode *answer = esa_server_core_push (net->core, account, body, &error);
-
-      g_assert_no_error (error);
-      net->delivered++;
-      return answer;
-    }
-  if (g_str_has_prefix (path, "/pull?cursor="))
-    {
-      gint64 cursor = g_ascii_strtoll (path + strlen ("/pull?cursor="), NULL, 10);
-      const char *limit = strstr (path, "limit=");
-      g_autofree char *text = esa_server_core_pull (net->core, account, cursor,
-                                                    limit != NULL ? atoi (limit + 6) : 500,
-                                                    &error);
-      g_autoptr(JsonParser) parser = json_parser_new ();
-
-      g_assert_no_error (error);
-      g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
-      return json_node_copy (json_parser_get_root (parser));
-    }
-  g_assert_not_reached ();
-  return NULL;
+    net->delivered++;
+  return esa_sync_test_serve (net->core, method, path, token, body, out_status);
 }
 
 /* The network between a client and the server: with faults on, a request
@@ -139,6 +102,7 @@ network (gpointer    data,
   JsonNode *answer;
   guint dice = net->faults ? (guint) g_rand_int_range (net->rand, 0, 100) : 99;
 
+  net->requests++;
   if (net->down)
     {
       *out_status = 0;
@@ -184,17 +148,6 @@ network (gpointer    data,
       answer = serve (net, method, path, token, body, out_status);
     }
   return answer;
-}
-
-static void
-copy_file (const char *from,
-           const char *to)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
-  g_assert_true (g_file_set_contents (to, contents, (gssize) length, NULL));
 }
 
 static void
@@ -346,40 +299,6 @@ server_count (Net        *net,
   return n;
 }
 
-/* A scratch directory, in memory (/dev/shm) where there is one: a seed
- * writes a handful of small databases, and waiting for the disk to sync
- * them would be most of its time. */
-static char *
-make_dir (const char  *pattern,
-          GError     **error)
-{
-  if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && g_access ("/dev/shm", W_OK) == 0)
-    {
-      g_autofree char *path = g_build_filename ("/dev/shm", pattern, NULL);
-
-      if (g_mkdtemp (path) != NULL)
-        return g_steal_pointer (&path);
-    }
-  return g_dir_make_tmp (pattern, error);
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
-static gint64 store_count (EsaStore *store, const char *sql);
-
 /* Every row of @mine is the server's row with the same key. */
 static void
 assert_server_rows (guint64     seed,
@@ -405,7 +324,7 @@ static gboolean
 run_seed (guint64 seed)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = make_dir ("esa-sim-XXXXXX", &error);
+  g_autofree char *dir = esa_sync_test_make_dir ("esa-sim-XXXXXX", &error);
   g_autofree char *from = g_build_filename (template_dir, "server.db", NULL);
   g_autofree char *to = g_build_filename (dir, "server.db", NULL);
   EsaStore *stores[N_CLIENTS];
@@ -420,7 +339,7 @@ run_seed (guint64 seed)
   g_autoptr(EsaSyncDirect) direct = NULL;
 
   g_assert_no_error (error);
-  copy_file (from, to);
+  esa_sync_test_copy_file (from, to);
   net.dir = dir;
   net.rand = g_rand_new_with_seed ((guint32) seed);
   restart_server (&net);
@@ -436,7 +355,7 @@ run_seed (guint64 seed)
       g_autofree char *path = g_build_filename (dir, name, NULL);
 
       /* A copy of a migrated file opens without running the migrations. */
-      copy_file (client_template, path);
+      esa_sync_test_copy_file (client_template, path);
       stores[c] = esa_store_open (path, &error);
       g_assert_no_error (error);
       esa_store_set_acting_user (stores[c], officers[c].user_id);
@@ -454,7 +373,7 @@ run_seed (guint64 seed)
   {
     g_autofree char *path = g_build_filename (dir, "field.db", NULL);
 
-    copy_file (field_template, path);
+    esa_sync_test_copy_file (field_template, path);
     field_store = esa_store_open (path, &error);
     g_assert_no_error (error);
     esa_store_set_acting_user (field_store, field.user_id);
@@ -562,9 +481,9 @@ run_seed (guint64 seed)
 
   totals.ops += op_ids->len;
   for (guint c = 0; c < N_CLIENTS; c++)
-    totals.conflicts += (guint64) store_count (stores[c], "SELECT count(*) FROM outbox "
+    totals.conflicts += (guint64) esa_sync_test_count (stores[c], "SELECT count(*) FROM outbox "
                                                           "WHERE result = 'conflict'");
-  totals.conflicts += (guint64) store_count (field_store, "SELECT count(*) FROM outbox "
+  totals.conflicts += (guint64) esa_sync_test_count (field_store, "SELECT count(*) FROM outbox "
                                                           "WHERE result = 'conflict'");
 
   /* No lost op: every one reached the server; the outboxes are empty. */
@@ -582,8 +501,8 @@ run_seed (guint64 seed)
   g_assert_cmpint (esa_store_count_pending_ops (field_store, NULL), ==, 0);
   /* Every write's captured rows went with its operation. */
   for (guint c = 0; c < N_CLIENTS; c++)
-    g_assert_cmpint (store_count (stores[c], "SELECT count(*) FROM sync_capture"), ==, 0);
-  g_assert_cmpint (store_count (field_store, "SELECT count(*) FROM sync_capture"), ==, 0);
+    g_assert_cmpint (esa_sync_test_count (stores[c], "SELECT count(*) FROM sync_capture"), ==, 0);
+  g_assert_cmpint (esa_sync_test_count (field_store, "SELECT count(*) FROM sync_capture"), ==, 0);
 
   /* No double apply, nothing dropped: every event is on the server once,
    * or, refused (a dossier no longer in the field officer's scope), kept in a
@@ -669,7 +588,7 @@ run_seed (guint64 seed)
                                           "SELECT group_concat(id, ',') FROM "
                                           "(SELECT id FROM debtors ORDER BY id)",
                                           net.rand);
-      gint64 stray = store_count (field_store,
+      gint64 stray = esa_sync_test_count (field_store,
                                   "SELECT (SELECT count(*) FROM positions WHERE debtor_id NOT "
                                   "IN (SELECT id FROM debtors)) + (SELECT count(*) FROM cases "
                                   "WHERE debtor_id NOT IN (SELECT id FROM debtors)) + "
@@ -709,86 +628,45 @@ run_seed (guint64 seed)
   g_clear_pointer (&net.db, sqlite3_close);
   g_clear_pointer (&net.core, esa_server_core_free);
   g_rand_free (net.rand);
-  remove_dir (dir);
+  esa_sync_test_remove_dir (dir);
   return TRUE;
 }
 
 
-static gint64
-store_count (EsaStore   *store,
-             const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
-/* An open case and an available action of it that issues an act, found by
- * running candidates in a transaction that is rolled back. */
-static gboolean
-find_act_action (EsaStore  *store,
-                 char     **out_case,
-                 char     **out_action)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean found = FALSE;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store),
-                                       "SELECT id FROM cases WHERE closed_on IS NULL ORDER BY id",
-                                       -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  while (!found && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      g_autofree char *case_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      g_autoptr(GPtrArray) statuses = esa_store_case_actions (store, case_id, NULL, NULL);
-
-      for (guint i = 0; statuses != NULL && i < statuses->len && !found; i++)
-        {
-          EsaActionStatus *status = statuses->pdata[i];
-          g_autofree char *event = NULL;
-          gint64 acts = store_count (store, "SELECT count(*) FROM acts");
-
-          if (!status->available || status->action->produces == NULL
-              || status->action->produces[0] == NULL)
-            continue;
-          g_assert_true (_esa_store_begin (store, NULL));
-          event = esa_store_case_do (store, case_id, status->action->id, NULL, NULL, NULL);
-          found = event != NULL && store_count (store, "SELECT count(*) FROM acts") > acts;
-          _esa_store_rollback (store);
-          if (found)
-            {
-              *out_case = g_strdup (case_id);
-              *out_action = g_strdup (status->action->id);
-            }
-        }
-    }
-  sqlite3_finalize (stmt);
-  return found;
-}
-
-static EsaStore *
-officer_store (const char     *dir,
-               guint           c,
-               GPtrArray      *procedures,
-               EsaParameters  *params)
+/* Every synced table holds the same rows on both databases. */
+static void
+assert_replicas_agree (EsaStore *a,
+                       EsaStore *b)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_strdup_printf ("officer-%u.db", c);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  EsaStore *store;
+  guint n_tables;
+  const EsaSyncTable *tables = esa_store_sync_tables (&n_tables);
 
-  copy_file (client_template, path);
-  store = esa_store_open (path, &error);
-  g_assert_no_error (error);
-  esa_store_set_acting_user (store, officers[c].user_id);
-  esa_store_set_procedures (store, procedures, params);
-  return store;
+  for (guint t = 0; t < n_tables; t++)
+    {
+      g_autoptr(JsonObject) dump_a = esa_store_sync_dump_table (a, tables[t].name, &error);
+      g_autoptr(JsonObject) dump_b = esa_store_sync_dump_table (b, tables[t].name, &error);
+      g_autoptr(JsonNode) node_a = json_node_init_object (json_node_alloc (), dump_a);
+      g_autoptr(JsonNode) node_b = json_node_init_object (json_node_alloc (), dump_b);
+
+      g_assert_no_error (error);
+      if (!json_node_equal (node_a, node_b))
+        g_error ("table %s differs between the two officers", tables[t].name);
+    }
+}
+
+/* Reads the server's database of the two-officer scenario. */
+static gint64
+scenario_count (EsaSyncTwoOfficers *two,
+                const char         *sql)
+{
+  Net net = { 0 };
+  gint64 n;
+
+  net.dir = two->dir;
+  n = server_count (&net, sql);
+  g_clear_pointer (&net.db, sqlite3_close);
+  return n;
 }
 
 /* The issue's "Must show": two officers work offline on the same dossier;
@@ -799,165 +677,84 @@ officer_store (const char     *dir,
 static void
 test_two_officers (void)
 {
+  g_autoptr(EsaSyncTwoOfficers) two = esa_sync_test_two_officers (sim_procedures, sim_params);
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = make_dir ("esa-sim-two-XXXXXX", &error);
-  g_autofree char *from = g_build_filename (template_dir, "server.db", NULL);
-  g_autofree char *to = g_build_filename (dir, "server.db", NULL);
-  g_autofree char *procedures_dir = esa_data_dir ("procedures");
-  g_autoptr(EsaParameters) params = NULL;
-  g_autoptr(GPtrArray) procedures = NULL;
-  g_autoptr(EsaStore) a = NULL;
-  g_autoptr(EsaStore) b = NULL;
-  g_autoptr(EsaSyncDirect) direct = NULL;
-  g_autoptr(EsaSyncClient) client_a = NULL;
-  g_autoptr(EsaSyncClient) client_b = NULL;
-  g_autofree char *case_id = NULL;
-  g_autofree char *action = NULL;
-  g_autofree char *debtor = NULL;
-  g_autofree char *position = NULL;
-  g_autofree char *event_a = NULL;
-  g_autofree char *event_b = NULL;
-  g_autofree char *payment_id = NULL;
   g_autofree char *sql = NULL;
-  EsaAddress address = { NULL, "Via dei Campi 3", "10100", "Torino", "IT", "2026-11-01", NULL };
-  EsaPayment payment = { 0 };
   EsaSyncReport report = { 0 };
-  gint64 server_acts;
-  Net net = { 0 };
 
-  g_assert_no_error (error);
-  params = esa_parameters_load_default (&error);
-  g_assert_no_error (error);
-  procedures = esa_procedure_load_dir (procedures_dir, params, &error);
-  g_assert_no_error (error);
-
-  copy_file (from, to);
-  net.dir = dir;
-  net.rand = g_rand_new_with_seed (1);
-  restart_server (&net);
-  direct = esa_sync_direct_new (network, &net);
-
-  a = officer_store (dir, 0, procedures, params);
-  b = officer_store (dir, 1, procedures, params);
-  client_a = esa_sync_client_new (a, ESA_SYNC_TRANSPORT (direct));
-  client_b = esa_sync_client_new (b, ESA_SYNC_TRANSPORT (direct));
-  g_assert_true (esa_sync_client_set_token (client_a, officers[0].token, NULL, &error));
-  g_assert_true (esa_sync_client_set_token (client_b, officers[1].token, NULL, &error));
-
-  if (!find_act_action (a, &case_id, &action))
+  if (two == NULL)
     {
       g_test_skip ("the demo office has no case with an act to issue today");
       return;
     }
-  sql = g_strdup_printf ("SELECT debtor_id FROM cases WHERE id = '%s'", case_id);
-  {
-    sqlite3_stmt *stmt = NULL;
-
-    g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (a), sql, -1, &stmt, NULL), ==,
-                     SQLITE_OK);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    debtor = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-    sqlite3_finalize (stmt);
-  }
-  g_clear_pointer (&sql, g_free);
-  sql = g_strdup_printf ("SELECT id FROM positions WHERE debtor_id = '%s' AND state = 'open' "
-                         "AND principal > paid + 100 ORDER BY id LIMIT 1",
-                         debtor);
-  {
-    sqlite3_stmt *stmt = NULL;
-
-    g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (b), sql, -1, &stmt, NULL), ==,
-                     SQLITE_OK);
-    if (sqlite3_step (stmt) == SQLITE_ROW)
-      position = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-    sqlite3_finalize (stmt);
-  }
-  g_clear_pointer (&sql, g_free);
-  server_acts = server_count (&net, "SELECT count(*) FROM acts");
-
-  /* Offline: A moves the debtor and issues the act; B records a payment and
-   * issues the same act. */
-  g_assert_true (esa_store_move_debtor (a, debtor, &address, &error));
-  g_assert_no_error (error);
-  event_a = esa_store_case_do (a, case_id, action, NULL, NULL, &error);
-  g_assert_no_error (error);
-  if (position != NULL)
-    {
-      payment.debtor_id = debtor;
-      payment.position_id = position;
-      payment.amount = 100;
-      payment.currency = "EUR";
-      payment.paid_on = "2026-11-02";
-      payment.channel = "cash";
-      payment_id = esa_store_add_payment (b, &payment, &error);
-      g_assert_no_error (error);
-    }
-  event_b = esa_store_case_do (b, case_id, action, NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  /* A syncs first, then B, then both again. */
-  g_assert_true (esa_sync_client_sync (client_a, &report, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (report.conflicts, ==, 0);
-  memset (&report, 0, sizeof report);
-  g_assert_true (esa_sync_client_sync (client_b, &report, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (report.conflicts, ==, 1);
-  g_assert_true (esa_sync_client_sync (client_a, &report, NULL, &error));
-  g_assert_true (esa_sync_client_sync (client_b, &report, NULL, &error));
-  g_assert_no_error (error);
 
   /* Exactly one new act, everywhere; exactly one conflict, seen by both. */
-  g_assert_cmpint (server_count (&net, "SELECT count(*) FROM acts"), ==, server_acts + 1);
-  g_clear_pointer (&sql, g_free);
+  g_assert_cmpuint (two->b_conflicts, ==, 1);
+  g_assert_cmpint (scenario_count (two, "SELECT count(*) FROM acts"), ==, two->server_acts + 1);
   sql = g_strdup_printf ("SELECT count(*) FROM acts WHERE id IN (SELECT act_id FROM "
                          "case_event_acts WHERE event_id IN ('%s', '%s'))",
-                         event_a, event_b);
-  g_assert_cmpint (store_count (a, sql), ==, 1);
-  g_assert_cmpint (store_count (b, sql), ==, 1);
-  g_assert_cmpint (server_count (&net, sql), ==, 1);
-  g_assert_cmpint (server_count (&net, "SELECT count(*) FROM conflicts"), ==, 1);
-  g_assert_cmpint (store_count (a, "SELECT count(*) FROM conflicts WHERE state = 'open'"), ==, 1);
-  g_assert_cmpint (store_count (b, "SELECT count(*) FROM conflicts WHERE state = 'open'"), ==, 1);
-  g_assert_cmpint (esa_store_count_pending_ops (a, NULL), ==, 0);
-  g_assert_cmpint (esa_store_count_pending_ops (b, NULL), ==, 0);
+                         two->event_a, two->event_b);
+  g_assert_cmpint (esa_sync_test_count (two->a, sql), ==, 1);
+  g_assert_cmpint (esa_sync_test_count (two->b, sql), ==, 1);
+  g_assert_cmpint (scenario_count (two, sql), ==, 1);
+  g_assert_cmpint (scenario_count (two, "SELECT count(*) FROM conflicts"), ==, 1);
+  g_assert_cmpint (esa_sync_test_count (two->a, "SELECT count(*) FROM conflicts WHERE state = 'open'"),
+                   ==, 1);
+  g_assert_cmpint (esa_sync_test_count (two->b, "SELECT count(*) FROM conflicts WHERE state = 'open'"),
+                   ==, 1);
+  g_assert_cmpint (esa_store_count_pending_ops (two->a, NULL), ==, 0);
+  g_assert_cmpint (esa_store_count_pending_ops (two->b, NULL), ==, 0);
   /* B's payment and A's address arrived on both. */
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT count(*) FROM addresses WHERE street = 'Via dei Campi 3' "
-                         "AND debtor_id = '%s'", debtor);
-  g_assert_cmpint (store_count (b, sql), ==, 1);
-  if (payment_id != NULL)
+                         "AND debtor_id = '%s'", two->debtor);
+  g_assert_cmpint (esa_sync_test_count (two->b, sql), ==, 1);
+  if (two->payment_id != NULL)
     {
       g_clear_pointer (&sql, g_free);
-      sql = g_strdup_printf ("SELECT count(*) FROM payments WHERE id = '%s'", payment_id);
-      g_assert_cmpint (store_count (a, sql), ==, 1);
+      sql = g_strdup_printf ("SELECT count(*) FROM payments WHERE id = '%s'", two->payment_id);
+      g_assert_cmpint (esa_sync_test_count (two->a, sql), ==, 1);
     }
 
   /* The two databases agree. */
+  assert_replicas_agree (two->a, two->b);
+
+  /* B applies their step again: it is taken again on the case as it is now
+   * (or, when the procedure no longer offers it, B keeps the server's
+   * version); after both sync, everybody agrees again and the conflict is
+   * resolved everywhere. */
   {
-    guint n_tables;
-    const EsaSyncTable *tables = esa_store_sync_tables (&n_tables);
+    g_autoptr(GPtrArray) open = esa_store_sync_list_conflicts (two->b, TRUE, &error);
+    EsaSyncConflict *conflict;
 
-    for (guint t = 0; t < n_tables; t++)
+    g_assert_no_error (error);
+    g_assert_cmpuint (open->len, ==, 1);
+    conflict = g_ptr_array_index (open, 0);
+    g_assert_nonnull (conflict->created_at);
+    g_assert_cmpstr (conflict->user_id, ==, two->user_b);
+    if (!esa_store_sync_apply_mine_again (two->b, conflict->id, &error))
       {
-        g_autoptr(JsonObject) dump_a = esa_store_sync_dump_table (a, tables[t].name, &error);
-        g_autoptr(JsonObject) dump_b = esa_store_sync_dump_table (b, tables[t].name, &error);
-        g_autoptr(JsonNode) node_a = json_node_init_object (json_node_alloc (), dump_a);
-        g_autoptr(JsonNode) node_b = json_node_init_object (json_node_alloc (), dump_b);
-
-        if (!json_node_equal (node_a, node_b))
-          g_error ("table %s differs between the two officers", tables[t].name);
+        g_assert_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_INVALID);
+        g_test_message ("apply mine again: %s", error->message);
+        g_clear_error (&error);
+        g_assert_true (esa_store_sync_resolve_conflict (two->b, conflict->id, "kept", &error));
       }
+    g_assert_no_error (error);
+    g_assert_cmpint (esa_store_count_pending_ops (two->b, NULL), >=, 1);
   }
-
-  g_clear_object (&client_a);
-  g_clear_object (&client_b);
-  g_clear_object (&a);
-  g_clear_object (&b);
-  g_clear_pointer (&net.db, sqlite3_close);
-  g_clear_pointer (&net.core, esa_server_core_free);
-  g_rand_free (net.rand);
-  remove_dir (dir);
+  g_assert_true (esa_sync_client_sync (two->client_b, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (esa_sync_client_sync (two->client_a, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (esa_sync_client_sync (two->client_b, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (esa_store_count_pending_ops (two->a, NULL), ==, 0);
+  g_assert_cmpint (esa_store_count_pending_ops (two->b, NULL), ==, 0);
+  g_assert_cmpint (scenario_count (two, "SELECT count(*) FROM conflicts WHERE state = 'open'"),
+                   ==, 0);
+  g_assert_cmpint (esa_sync_test_count (two->a, "SELECT count(*) FROM conflicts WHERE state = 'resolved'"),
+                   ==, 1);
+  assert_replicas_agree (two->a, two->b);
 }
 
 static gint64
@@ -974,7 +771,7 @@ static void
 test_login_and_failures (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = make_dir ("esa-sim-login-XXXXXX", &error);
+  g_autofree char *dir = esa_sync_test_make_dir ("esa-sim-login-XXXXXX", &error);
   g_autofree char *from = g_build_filename (template_dir, "server.db", NULL);
   g_autofree char *to = g_build_filename (dir, "server.db", NULL);
   g_autofree char *path = g_build_filename (dir, "client.db", NULL);
@@ -987,8 +784,8 @@ test_login_and_failures (void)
   Net net = { 0 };
 
   g_assert_no_error (error);
-  copy_file (from, to);
-  copy_file (client_template, path);
+  esa_sync_test_copy_file (from, to);
+  esa_sync_test_copy_file (client_template, path);
   net.dir = dir;
   net.rand = g_rand_new_with_seed (1);
   restart_server (&net);
@@ -1070,7 +867,221 @@ test_login_and_failures (void)
   g_clear_pointer (&net.db, sqlite3_close);
   g_clear_pointer (&net.core, esa_server_core_free);
   g_rand_free (net.rand);
-  remove_dir (dir);
+  esa_sync_test_remove_dir (dir);
+}
+
+/* ---- background sync ----------------------------------------------------- */
+
+/* A network monitor the test switches: the background sync follows it as it
+ * follows the system's. */
+#define SIM_TYPE_MONITOR (sim_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (SimMonitor, sim_monitor, SIM, MONITOR, GObject)
+
+struct _SimMonitor
+{
+  GObject  parent_instance;
+  gboolean available;
+};
+
+enum
+{
+  MONITOR_PROP_0,
+  MONITOR_PROP_AVAILABLE,
+  MONITOR_PROP_METERED,
+  MONITOR_PROP_CONNECTIVITY,
+};
+
+static void sim_monitor_iface_init (GNetworkMonitorInterface *iface);
+static void sim_monitor_initable_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SimMonitor, sim_monitor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      sim_monitor_initable_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR,
+                                                      sim_monitor_iface_init))
+
+static gboolean
+sim_monitor_init_initable (GInitable     *initable,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  return TRUE;
+}
+
+static void
+sim_monitor_initable_init (GInitableIface *iface)
+{
+  iface->init = sim_monitor_init_initable;
+}
+
+static gboolean
+sim_monitor_can_reach (GNetworkMonitor     *monitor,
+                       GSocketConnectable  *connectable,
+                       GCancellable        *cancellable,
+                       GError             **error)
+{
+  if (SIM_MONITOR (monitor)->available)
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, "network down");
+  return FALSE;
+}
+
+static void
+sim_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+  iface->can_reach = sim_monitor_can_reach;
+}
+
+static void
+sim_monitor_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  SimMonitor *self = SIM_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case MONITOR_PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    case MONITOR_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case MONITOR_PROP_CONNECTIVITY:
+      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL
+                                               : G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sim_monitor_class_init (SimMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = sim_monitor_get_property;
+  g_object_class_override_property (object_class, MONITOR_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, MONITOR_PROP_METERED, "network-metered");
+  g_object_class_override_property (object_class, MONITOR_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+sim_monitor_init (SimMonitor *self)
+{
+}
+
+static void
+sim_monitor_set_available (SimMonitor *self,
+                           gboolean    available)
+{
+  self->available = available;
+  g_object_notify (G_OBJECT (self), "network-available");
+  g_signal_emit_by_name (self, "network-changed", available);
+}
+
+static void
+count_synced (EsaSyncClient *client,
+              gpointer       report,
+              guint         *synced)
+{
+  (*synced)++;
+}
+
+/* Runs the main context until @counter passes @above (the background
+ * sync's signals arrive there), failing after a minute. */
+static void
+wait_for (guint *counter,
+          guint  above)
+{
+  gint64 until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (*counter <= above)
+    {
+      if (g_get_monotonic_time () > until)
+        g_error ("the background sync did not finish within a minute");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* The background sync follows the network monitor: while the network is
+ * down nothing is sent and the state is offline; when it comes up a sync
+ * runs and the outbox empties; while it is up it syncs periodically. */
+static void
+test_background (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = esa_sync_test_make_dir ("esa-sim-background-XXXXXX", &error);
+  g_autofree char *from = g_build_filename (template_dir, "server.db", NULL);
+  g_autofree char *to = g_build_filename (dir, "server.db", NULL);
+  g_autofree char *path = g_build_filename (dir, "client.db", NULL);
+  g_autofree char *debtor = NULL;
+  g_autoptr(EsaStore) store = NULL;
+  g_autoptr(EsaSyncDirect) direct = NULL;
+  g_autoptr(EsaSyncClient) client = NULL;
+  g_autoptr(SimMonitor) monitor = g_object_new (SIM_TYPE_MONITOR, NULL);
+  guint synced = 0;
+  Net net = { 0 };
+
+  g_assert_no_error (error);
+  esa_sync_test_copy_file (from, to);
+  esa_sync_test_copy_file (client_template, path);
+  net.dir = dir;
+  net.rand = g_rand_new_with_seed (1);
+  restart_server (&net);
+  direct = esa_sync_direct_new (network, &net);
+  store = esa_store_open (path, &error);
+  g_assert_no_error (error);
+  esa_store_set_acting_user (store, officers[0].user_id);
+  client = esa_sync_client_new (store, ESA_SYNC_TRANSPORT (direct));
+  g_assert_true (esa_sync_client_set_token (client, officers[0].token, NULL, &error));
+  esa_sync_client_set_network_monitor (client, G_NETWORK_MONITOR (monitor));
+  g_signal_connect (client, "synced", G_CALLBACK (count_synced), &synced);
+
+  debtor = query_text (store, "SELECT id FROM debtors ORDER BY id", net.rand);
+  g_assert_true (esa_store_update_debtor_field (store, debtor, "name", "Rete Giù", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (esa_store_count_pending_ops (store, NULL), ==, 1);
+
+  /* Network down: no request, offline, the operation waits. */
+  g_assert_true (esa_sync_client_start_background (client, 1, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (esa_sync_client_get_status (client), ==, ESA_SYNC_STATUS_OFFLINE);
+  g_assert_cmpuint (net.requests, ==, 0);
+  g_assert_cmpuint (synced, ==, 0);
+  esa_sync_client_sync_now (client);
+  g_assert_cmpuint (net.requests, ==, 0);
+  g_assert_cmpint (esa_store_count_pending_ops (store, NULL), ==, 1);
+
+  /* Up: a sync runs and the outbox empties. */
+  sim_monitor_set_available (monitor, TRUE);
+  wait_for (&synced, 0);
+  g_assert_cmpuint (net.requests, >, 0);
+  g_assert_cmpint (esa_store_count_pending_ops (store, NULL), ==, 0);
+  g_assert_cmpint (esa_sync_client_get_status (client), ==, ESA_SYNC_STATUS_IDLE);
+
+  /* While it is up, the next change goes out with the next periodic sync. */
+  g_assert_true (esa_store_update_debtor_field (store, debtor, "name", "Rete Su", &error));
+  g_assert_no_error (error);
+  wait_for (&synced, synced);
+  g_assert_cmpint (esa_store_count_pending_ops (store, NULL), ==, 0);
+
+  /* Down again: offline, and the periodic sync sends nothing. */
+  sim_monitor_set_available (monitor, FALSE);
+  g_assert_cmpint (esa_sync_client_get_status (client), ==, ESA_SYNC_STATUS_OFFLINE);
+
+  esa_sync_client_stop_background (client);
+  g_clear_object (&client);
+  g_clear_object (&store);
+  g_clear_pointer (&net.db, sqlite3_close);
+  g_clear_pointer (&net.core, esa_server_core_free);
+  g_rand_free (net.rand);
+  esa_sync_test_remove_dir (dir);
 }
 
 static guint64 only_seed;
@@ -1115,7 +1126,7 @@ make_template (void)
     sim_procedures = esa_procedure_load_dir (procedures_dir, sim_params, &error);
     g_assert_no_error (error);
   }
-  template_dir = make_dir ("esa-sim-template-XXXXXX", &error);
+  template_dir = esa_sync_test_make_dir ("esa-sim-template-XXXXXX", &error);
   g_assert_no_error (error);
   client_template = g_build_filename (template_dir, "client.db", NULL);
   g_assert_true (esa_server_core_init (template_dir, PASSWORD, NULL, NULL, &error));
@@ -1177,22 +1188,8 @@ make_template (void)
   for (guint c = 0; c <= N_CLIENTS; c++)
     {
       Officer *officer = c < N_CLIENTS ? &officers[c] : &field;
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) request = NULL;
-      g_autoptr(JsonNode) answer = NULL;
-      guint status;
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "user");
-      json_builder_add_string_value (builder, officer->login);
-      json_builder_set_member_name (builder, "password");
-      json_builder_add_string_value (builder, PASSWORD);
-      json_builder_end_object (builder);
-      request = json_builder_get_root (builder);
-      answer = esa_server_core_login (core, request, "127.0.0.1", &status);
-      g_assert_cmpuint (status, ==, 200);
-      officer->token = g_strdup (json_object_get_string_member (json_node_get_object (answer),
-                                                                "token"));
+      officer->token = esa_sync_test_login (core, officer->login);
     }
 
   /* The field officer's replica: the office's rows, no dossier yet. */
@@ -1269,9 +1266,10 @@ main (int    argc,
   make_template ();
   g_test_add_func ("/sync-sim/login-and-failures", test_login_and_failures);
   g_test_add_func ("/sync-sim/two-officers", test_two_officers);
+  g_test_add_func ("/sync-sim/background", test_background);
   g_test_add_func ("/sync-sim/seeds", test_seeds);
 
   status = g_test_run ();
-  remove_dir (template_dir);
+  esa_sync_test_remove_dir (template_dir);
   return status;
 }

@@ -414,6 +414,145 @@ test_conflicts_and_assignments (void)
   g_assert_cmpint (esa_store_count_pending_ops (store, NULL), ==, 3);
 }
 
+/* The server refused an edit (a conflict): "Apply Mine Again" writes this
+ * side's values over the server's as a new operation whose base is the
+ * server's row, and resolves the conflict in the same transaction; "Keep
+ * Server Version" only resolves it. */
+static void
+test_apply_mine_again (void)
+{
+  g_autoptr(EsaStore) store = demo_store ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *debtor = first_debtor (store);
+  g_autofree char *user = sql_text (store, "SELECT id FROM users ORDER BY id LIMIT 1");
+  g_autofree char *op_text = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(JsonNode) server_row = NULL;
+  g_autoptr(JsonArray) ops = NULL;
+  g_autoptr(JsonArray) again = NULL;
+  g_autoptr(JsonArray) results = json_array_new ();
+  g_autoptr(EsaSyncConflict) conflict = NULL;
+  const char *conflict_id = "c0000000-0000-4000-8000-000000000002";
+  JsonObject *result = json_object_new ();
+  JsonArray *rows = json_array_new ();
+  JsonObject *row;
+  JsonObject *image;
+  JsonObject *op;
+  JsonObject *reissued;
+  JsonObject *rewritten;
+  EsaSyncAckCounts counts;
+  gint64 last;
+
+  esa_store_set_acting_user (store, user);
+  server_row = esa_store_sync_row_image (store, "debtors", debtor, &error);
+  g_assert_no_error (error);
+  g_assert_true (esa_store_update_debtor_field (store, debtor, "name", "Mine Maria", &error));
+  g_assert_no_error (error);
+  ops = esa_store_sync_pending_ops (store, 0, 10, &last, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (ops), ==, 1);
+  op = json_array_get_object_element (ops, 0);
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), op);
+
+    op_text = json_to_string (node, FALSE);
+  }
+
+  /* The server answers with a conflict: its row (another name, a later
+   * version) and the conflicts row naming the officer's operation. */
+  json_object_set_string_member (json_node_get_object (server_row), "name", "Server Sergio");
+  json_object_set_int_member (json_node_get_object (server_row), "version", 5);
+  row = json_object_new ();
+  json_object_set_string_member (row, "t", "debtors");
+  json_object_set_string_member (row, "k", debtor);
+  json_object_set_member (row, "after", json_node_copy (server_row));
+  json_array_add_object_element (rows, row);
+  image = json_object_new ();
+  json_object_set_string_member (image, "id", conflict_id);
+  json_object_set_string_member (image, "op_id", json_object_get_string_member (op, "op_id"));
+  json_object_set_string_member (image, "entity", "debtor");
+  json_object_set_string_member (image, "entity_id", debtor);
+  json_object_set_string_member (image, "debtor_id", debtor);
+  json_object_set_string_member (image, "kind", "rejected");
+  json_object_set_string_member (image, "message", "The server could not apply the change");
+  json_object_set_string_member (image, "local", op_text);
+  json_object_set_string_member (image, "state", "open");
+  json_object_set_string_member (image, "created_at", "2026-11-20T09:30:00Z");
+  json_object_set_string_member (image, "user_id", user);
+  json_object_set_int_member (image, "version", 1);
+  row = json_object_new ();
+  json_object_set_string_member (row, "t", "conflicts");
+  json_object_set_string_member (row, "k", conflict_id);
+  json_object_set_object_member (row, "after", image);
+  json_array_add_object_element (rows, row);
+  json_object_set_string_member (result, "op_id", json_object_get_string_member (op, "op_id"));
+  json_object_set_string_member (result, "status", "conflict");
+  json_object_set_string_member (result, "conflict_id", conflict_id);
+  json_object_set_array_member (result, "rows", rows);
+  json_array_add_object_element (results, result);
+  g_assert_true (esa_store_sync_ack (store, results, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.conflicts, ==, 1);
+  sql = g_strdup_printf ("SELECT name FROM debtors WHERE id = '%s'", debtor);
+  name = sql_text (store, sql);
+  g_assert_cmpstr (name, ==, "Server Sergio");
+  g_clear_pointer (&name, g_free);
+  g_assert_cmpint (esa_store_count_pending_ops (store, NULL), ==, 0);
+
+  /* The view's "when" and "who". */
+  conflict = esa_store_sync_get_conflict (store, conflict_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (conflict->created_at, ==, "2026-11-20T09:30:00Z");
+  g_assert_cmpstr (conflict->user_id, ==, user);
+  g_assert_nonnull (conflict->user_name);
+  g_assert_cmpstr (conflict->state, ==, "open");
+
+  g_assert_true (esa_store_sync_apply_mine_again (store, conflict_id, &error));
+  g_assert_no_error (error);
+  name = sql_text (store, sql);
+  g_assert_cmpstr (name, ==, "Mine Maria");
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM conflicts WHERE state = 'open'"), ==, 0);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM audit WHERE action = 'reapply'"), ==, 1);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM audit WHERE action = 'resolve'"), ==, 1);
+
+  /* Two operations: the edit again (new op id and clock stamp, the server's
+   * row as its base), then the resolution. */
+  again = esa_store_sync_pending_ops (store, 0, 10, &last, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (again), ==, 2);
+  reissued = json_array_get_object_element (again, 0);
+  g_assert_cmpstr (json_object_get_string_member (reissued, "op_id"), !=,
+                   json_object_get_string_member (op, "op_id"));
+  g_assert_cmpint (strcmp (json_object_get_string_member (reissued, "hlc"),
+                           json_object_get_string_member (op, "hlc")), >, 0);
+  g_assert_cmpstr (json_object_get_string_member (reissued, "kind"), ==, "field");
+  g_assert_cmpint (json_object_get_int_member (reissued, "base_version"), ==, 5);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reissued, "rows")), ==,
+                    1);
+  rewritten = json_array_get_object_element (json_object_get_array_member (reissued, "rows"), 0);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (rewritten,
+                                                                                 "before"),
+                                                  "name"), ==, "Server Sergio");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (rewritten,
+                                                                                 "after"),
+                                                  "name"), ==, "Mine Maria");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (again, 1),
+                                                  "entity"), ==, "conflict");
+
+  /* Resolved once only, either way. */
+  g_assert_false (esa_store_sync_apply_mine_again (store, conflict_id, &error));
+  g_assert_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (esa_store_sync_resolve_conflict (store, conflict_id, "late", &error));
+  g_assert_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (esa_store_sync_apply_mine_again (store, "no-such-conflict", &error));
+  g_assert_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (esa_store_count_pending_ops (store, NULL), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -426,6 +565,7 @@ main (int    argc,
   g_test_add_func ("/sync-store/ack", test_ack);
   g_test_add_func ("/sync-store/purge", test_purge);
   g_test_add_func ("/sync-store/conflicts-and-assignments", test_conflicts_and_assignments);
+  g_test_add_func ("/sync-store/apply-mine-again", test_apply_mine_again);
 
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "esa-money.h"
 #include "esa-store-sync.h"
 #include "esa-sync-client.h"
 #include "esa-sync-http.h"
@@ -25,6 +26,9 @@ struct _EsaSyncPage
   AdwActionRow           *conflicts_row;
   GtkListBox             *conflicts_list;
   AdwPreferencesGroup    *detail_group;
+  AdwActionRow           *when_row;
+  AdwActionRow           *who_row;
+  AdwActionRow           *why_row;
   GtkListBox             *detail_list;
 
   EsaStore               *store;
@@ -170,37 +174,155 @@ update_status (EsaSyncPage *self)
 
 /* ---- conflicts ---------------------------------------------------------- */
 
-/* What a conflict's synced table holds, for people; other tables show their
- * name. */
+/* What a conflict's record is, for people, by synced table or by the entity
+ * name of an operation; others show their name. */
 static const struct
 {
   const char *table;
+  const char *entity;
   const char *label;
 } entity_labels[] = {
-  { "debtors", N_("Debtor") },
-  { "addresses", N_("Address") },
-  { "debtor_contacts", N_("Contact details") },
-  { "positions", N_("Position") },
-  { "cases", N_("Case") },
-  { "acts", N_("Act") },
-  { "case_events", N_("Case step") },
-  { "notifications", N_("Notification") },
-  { "payments", N_("Payment") },
-  { "instalment_plans", N_("Instalment plan") },
-  { "instalments", N_("Instalment") },
-  { "documents", N_("Document") },
-  { "contact_log", N_("Contact") },
-  { "tickets", N_("Ticket") },
-  { "appointments", N_("Appointment") },
+  { "debtors", "debtor", N_("Debtor") },
+  { "addresses", "address", N_("Address") },
+  { "debtor_contacts", "contact", N_("Contact details") },
+  { "relations", "relation", N_("Relation") },
+  { "positions", "position", N_("Position") },
+  { "cases", "case", N_("Case") },
+  { "acts", "act", N_("Act") },
+  { "case_events", "case_event", N_("Case step") },
+  { "notifications", "notification", N_("Notification") },
+  { "payments", "payment", N_("Payment") },
+  { "instalment_plans", "instalment_plan", N_("Instalment plan") },
+  { "instalments", "instalment", N_("Instalment") },
+  { "documents", "document", N_("Document") },
+  { "contact_log", "contact_log", N_("Contact") },
+  { "tickets", "ticket", N_("Ticket") },
+  { "appointments", "appointment", N_("Appointment") },
+  { "assignments", "assignment", N_("Dossier taken offline") },
+  { "conflicts", "conflict", N_("Conflict") },
 };
 
 static const char *
-entity_label (const char *table)
+entity_label (const char *name)
 {
   for (guint i = 0; i < G_N_ELEMENTS (entity_labels); i++)
-    if (g_strcmp0 (entity_labels[i].table, table) == 0)
+    if (g_strcmp0 (entity_labels[i].table, name) == 0
+        || g_strcmp0 (entity_labels[i].entity, name) == 0)
       return _(entity_labels[i].label);
-  return table;
+  return name;
+}
+
+/* The columns of the synced tables, for people. */
+static const struct
+{
+  const char *column;
+  const char *label;
+} field_labels[] = {
+  { "name", N_("Name") },
+  { "tax_id", N_("Tax code") },
+  { "birth_date", N_("Date of birth") },
+  { "deceased_on", N_("Deceased on") },
+  { "insolvent_since", N_("Insolvent since") },
+  { "street", N_("Street") },
+  { "postcode", N_("Postcode") },
+  { "town", N_("Town") },
+  { "country", N_("Country") },
+  { "valid_from", N_("Valid from") },
+  { "valid_to", N_("Valid until") },
+  { "kind", N_("Kind") },
+  { "value", N_("Value") },
+  { "state", N_("State") },
+  { "status", N_("Status") },
+  { "action", N_("Step") },
+  { "seq", N_("Step number") },
+  { "from_state", N_("State before") },
+  { "to_state", N_("State after") },
+  { "occurred_on", N_("Date") },
+  { "occurred_at", N_("Date and time") },
+  { "opened_on", N_("Opened on") },
+  { "closed_on", N_("Closed on") },
+  { "next_deadline", N_("Next deadline") },
+  { "next_deadline_label", N_("Next deadline for") },
+  { "type", N_("Type") },
+  { "number", N_("Number") },
+  { "issued_on", N_("Issued on") },
+  { "sent_on", N_("Sent on") },
+  { "delivered_on", N_("Delivered on") },
+  { "failed_on", N_("Failed on") },
+  { "failure_reason", N_("Reason of failure") },
+  { "method", N_("Method") },
+  { "attempt", N_("Attempt") },
+  { "amount", N_("Amount") },
+  { "currency", N_("Currency") },
+  { "principal", N_("Principal") },
+  { "interest", N_("Interest") },
+  { "sanctions", N_("Sanctions") },
+  { "costs", N_("Costs") },
+  { "paid", N_("Paid") },
+  { "total", N_("Total") },
+  { "paid_on", N_("Paid on") },
+  { "channel", N_("Channel") },
+  { "reference", N_("Reference") },
+  { "payment_reference", N_("Payment reference") },
+  { "remittance", N_("Remittance information") },
+  { "unapplied", N_("Not applied") },
+  { "due_on", N_("Due on") },
+  { "due_date", N_("Due date") },
+  { "first_due", N_("First instalment due") },
+  { "revenue_type", N_("Revenue") },
+  { "year", N_("Year") },
+  { "title", N_("Title") },
+  { "subject", N_("Subject") },
+  { "description", N_("Description") },
+  { "note", N_("Note") },
+  { "outcome", N_("Outcome") },
+  { "direction", N_("Direction") },
+  { "starts_at", N_("Starts at") },
+  { "minutes", N_("Minutes") },
+  { "urgency", N_("Urgency") },
+  { "level", N_("Level") },
+  { "since", N_("Since") },
+  { "decided_on", N_("Decided on") },
+  { "reminded_on", N_("Reminded on") },
+  { "created_at", N_("Created at") },
+  { "resolution", N_("Resolution") },
+  { "message", N_("Message") },
+};
+
+/* A column's label; a column without one reads as words ("closed_at" ->
+ * "Closed at"), untranslated. (transfer full) */
+static char *
+field_label (const char *column)
+{
+  g_autofree char *words = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (field_labels); i++)
+    if (g_str_equal (field_labels[i].column, column))
+      return g_strdup (_(field_labels[i].label));
+  words = g_strdelimit (g_strdup (column), "_", ' ');
+  words[0] = g_ascii_toupper (words[0]);
+  return g_steal_pointer (&words);
+}
+
+/* Bookkeeping an officer did not choose: keys, references by id, versions,
+ * device numbers and the undo records of a step. */
+static gboolean
+is_bookkeeping (const char *column)
+{
+  return g_str_equal (column, "id") || g_str_equal (column, "version")
+         || g_str_equal (column, "num") || g_str_equal (column, "fields")
+         || g_str_has_suffix (column, "_id") || g_str_has_suffix (column, "_by")
+         || g_str_has_prefix (column, "before_");
+}
+
+/* Columns holding money in minor units of the row's currency. */
+static gboolean
+is_money (const char *column)
+{
+  static const char * const money[] = { "amount", "principal", "interest", "sanctions", "costs",
+                                        "paid", "total", "unapplied", NULL };
+
+  return g_strv_contains (money, column);
 }
 
 static GtkWidget *
@@ -209,13 +331,22 @@ conflict_row_new (EsaSyncConflict *conflict)
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
+  g_autofree char *when = format_when (conflict->created_at);
 
   /* Translators: a conflict's title: the kind of record and the debtor */
   title = g_strdup_printf (_("%s of %s"), entity_label (conflict->entity),
                            conflict->debtor_name != NULL ? conflict->debtor_name
                            : conflict->debtor_id != NULL ? conflict->debtor_id
                            : conflict->entity_id);
-  subtitle = g_markup_escape_text (conflict->message != NULL ? conflict->message : "", -1);
+  if (when != NULL)
+    /* Translators: a conflict's subtitle: when it arose, who made the
+     * change, then why the server refused it */
+    subtitle = g_strdup_printf (_("%s, %s: %s"), when,
+                                conflict->user_name != NULL ? conflict->user_name
+                                : conflict->user_id != NULL ? conflict->user_id : _("unknown"),
+                                conflict->message != NULL ? conflict->message : "");
+  else
+    subtitle = g_strdup (conflict->message != NULL ? conflict->message : "");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -224,19 +355,8 @@ conflict_row_new (EsaSyncConflict *conflict)
   return row;
 }
 
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr(JsonNode) node = NULL;
-
-  if (text == NULL)
-    return NULL;
-  node = json_from_string (text, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_object_ref (json_node_get_object (node));
-}
-
+/* A value as an officer reads it: money with its currency, times in local
+ * time, "—" for nothing. (transfer full) */
 static char *
 member_text (JsonObject *object,
              const char *name)
@@ -248,22 +368,48 @@ member_text (JsonObject *object,
   node = json_object_get_member (object, name);
   if (JSON_NODE_HOLDS_NULL (node))
     return g_strdup ("—");
+  if (is_money (name) && JSON_NODE_HOLDS_VALUE (node)
+      && json_node_get_value_type (node) == G_TYPE_INT64)
+    return esa_money_format (json_node_get_int (node),
+                             json_object_get_string_member_with_default (object, "currency",
+                                                                         "EUR"));
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
+    {
+      const char *text = json_node_get_string (node);
+
+      /* "2026-11-23T16:39:36Z", not a plain date. */
+      if (strlen (text) > 10 && text[10] == 'T')
+        return format_when (text);
+      return g_strdup (text);
+    }
   return json_to_string (node, FALSE);
 }
 
-/* One field: its name, this side's value and the server's; a field whose
- * values differ is highlighted. */
+static GtkWidget *
+cell_new (const char *text,
+          gboolean    selectable)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), selectable);
+  return label;
+}
+
+/* One line of three columns: a field's label, this side's value and the
+ * server's; values that differ are highlighted. */
 static GtkWidget *
 field_row_new (const char *name,
                const char *mine,
-               const char *theirs)
+               const char *theirs,
+               gboolean    heading)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *label;
-  const char *values[] = { name, mine, theirs };
+  GtkWidget *cells[3];
+  gboolean differs = !heading && g_strcmp0 (mine, theirs) != 0;
 
   gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
@@ -271,21 +417,26 @@ field_row_new (const char *name,
   gtk_widget_set_margin_end (grid, 12);
   gtk_widget_set_margin_top (grid, 8);
   gtk_widget_set_margin_bottom (grid, 8);
-  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+  cells[0] = cell_new (name, FALSE);
+  cells[1] = cell_new (mine, !heading);
+  cells[2] = cell_new (theirs, !heading);
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
     {
-      label = gtk_label_new (values[i]);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_selectable (GTK_LABEL (label), i > 0);
-      if (i == 0)
-        gtk_widget_add_css_class (label, "dim-label");
-      gtk_grid_attach (GTK_GRID (grid), label, i, 0, 1, 1);
+      if (heading)
+        gtk_widget_add_css_class (cells[i], "heading");
+      else if (i == 0)
+        gtk_widget_add_css_class (cells[i], "dim-label");
+      else if (differs)
+        gtk_widget_add_css_class (cells[i], i == 1 ? "accent" : "warning");
+      gtk_grid_attach (GTK_GRID (grid), cells[i], (int) i, 0, 1, 1);
     }
-  if (g_strcmp0 (mine, theirs) != 0)
+  if (differs)
     {
-      gtk_widget_add_css_class (row, "warning");
-      gtk_widget_add_css_class (grid, "heading");
+      gtk_widget_add_css_class (cells[1], "heading");
+      gtk_widget_add_css_class (cells[2], "heading");
+      /* Translators: read by screen readers on a highlighted line */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("The values differ"), -1);
     }
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), grid);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
@@ -301,48 +452,128 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
-static void
-show_conflict (EsaSyncPage     *self,
-               EsaSyncConflict *conflict)
+static JsonNode *
+parse_json (const char *text)
 {
-  g_autoptr(JsonObject) mine = NULL;
-  g_autoptr(JsonObject) theirs = NULL;
+  return text != NULL ? json_from_string (text, NULL) : NULL;
+}
+
+/* The object @name of @row, NULL when absent or null. */
+static JsonObject *
+image_of (JsonObject *row,
+          const char *name)
+{
+  JsonNode *node = row != NULL ? json_object_get_member (row, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* The server's image of row @k of table @t in the conflict's "server"
+ * array of {"t","k","after"}. */
+static JsonObject *
+server_image (JsonArray  *server,
+              const char *t,
+              const char *k)
+{
+  for (guint i = 0; server != NULL && i < json_array_get_length (server); i++)
+    {
+      JsonObject *row = json_array_get_object_element (server, i);
+
+      if (row != NULL
+          && g_strcmp0 (json_object_get_string_member_with_default (row, "t", NULL), t) == 0
+          && g_strcmp0 (json_object_get_string_member_with_default (row, "k", NULL), k) == 0)
+        return image_of (row, "after");
+    }
+  return NULL;
+}
+
+/* One record of the refused change: a heading with what it is, then every
+ * field an officer chose, this side's value beside the server's. */
+static void
+show_record (EsaSyncPage *self,
+             const char  *table,
+             JsonObject  *mine,
+             JsonObject  *theirs)
+{
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GList) names = NULL;
+  const char *mine_heading = mine != NULL ? _("This Workstation") : _("Removed Here");
+  const char *their_heading = theirs != NULL ? _("Server") : _("Not on the Server");
 
-  clear_list (self->detail_list);
-  gtk_widget_set_visible (GTK_WIDGET (self->detail_group), conflict != NULL);
-  if (conflict == NULL)
-    return;
-
-  mine = parse_object (conflict->local);
-  theirs = parse_object (conflict->server);
   gtk_list_box_append (self->detail_list,
-                       field_row_new (_("Field"), _("This Workstation"), _("Server")));
-  gtk_widget_remove_css_class (gtk_widget_get_first_child (GTK_WIDGET (self->detail_list)),
-                               "warning");
-
+                       field_row_new (entity_label (table), mine_heading, their_heading, TRUE));
   if (mine != NULL)
     names = json_object_get_members (mine);
   if (theirs != NULL)
     names = g_list_concat (names, json_object_get_members (theirs));
   for (GList *l = names; l != NULL; l = l->next)
     {
+      g_autofree char *label = NULL;
       g_autofree char *a = NULL;
       g_autofree char *b = NULL;
 
-      /* The row version is bookkeeping, not something the officer chose. */
-      if (!g_hash_table_add (seen, l->data) || g_str_equal (l->data, "version"))
+      if (!g_hash_table_add (seen, l->data) || is_bookkeeping (l->data))
         continue;
       a = member_text (mine, l->data);
       b = member_text (theirs, l->data);
-      gtk_list_box_append (self->detail_list, field_row_new (l->data, a, b));
+      /* A field empty on both sides says nothing. */
+      if (g_str_equal (a, "—") && g_str_equal (b, "—"))
+        continue;
+      label = field_label (l->data);
+      gtk_list_box_append (self->detail_list, field_row_new (label, a, b, FALSE));
     }
-  if (mine == NULL && theirs == NULL)
+}
+
+static void
+show_conflict (EsaSyncPage     *self,
+               EsaSyncConflict *conflict)
+{
+  g_autoptr(JsonNode) local = NULL;
+  g_autoptr(JsonNode) server = NULL;
+  g_autofree char *when = NULL;
+  JsonObject *op;
+  JsonArray *server_rows;
+  JsonNode *rows;
+  guint shown = 0;
+
+  clear_list (self->detail_list);
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_group), conflict != NULL);
+  if (conflict == NULL)
+    return;
+
+  when = format_when (conflict->created_at);
+  set_subtitle (self->when_row, when != NULL ? when : _("Unknown"));
+  set_subtitle (self->who_row, conflict->user_name != NULL ? conflict->user_name
+                               : conflict->user_id != NULL ? conflict->user_id : _("Unknown"));
+  set_subtitle (self->why_row, conflict->message);
+
+  local = parse_json (conflict->local);
+  server = parse_json (conflict->server);
+  op = local != NULL && JSON_NODE_HOLDS_OBJECT (local) ? json_node_get_object (local) : NULL;
+  server_rows = server != NULL && JSON_NODE_HOLDS_ARRAY (server) ? json_node_get_array (server)
+                                                                 : NULL;
+  rows = op != NULL ? json_object_get_member (op, "rows") : NULL;
+  for (guint i = 0; rows != NULL && JSON_NODE_HOLDS_ARRAY (rows)
+                    && i < json_array_get_length (json_node_get_array (rows)); i++)
+    {
+      JsonObject *row = json_array_get_object_element (json_node_get_array (rows), i);
+      const char *t = row != NULL ? json_object_get_string_member_with_default (row, "t", NULL)
+                                  : NULL;
+      const char *k = row != NULL ? json_object_get_string_member_with_default (row, "k", NULL)
+                                  : NULL;
+
+      /* Join rows name two records by id: nothing to compare for people. */
+      if (t == NULL || k == NULL || strchr (k, '|') != NULL)
+        continue;
+      show_record (self, t, image_of (row, "after"), server_image (server_rows, t, k));
+      shown++;
+    }
+  if (shown == 0)
     gtk_list_box_append (self->detail_list,
                          field_row_new (_("Record"),
                                         conflict->local != NULL ? conflict->local : "—",
-                                        conflict->server != NULL ? conflict->server : "—"));
+                                        conflict->server != NULL ? conflict->server : "—",
+                                        FALSE));
 }
 
 static void
@@ -397,32 +628,39 @@ esa_sync_page_reload (EsaSyncPage *self)
 }
 
 gboolean
-esa_sync_page_keep_server (EsaSyncPage *self,
-                           guint        index,
-                           GError     **error)
+esa_sync_page_resolve (EsaSyncPage  *self,
+                       guint         index,
+                       gboolean      apply_mine,
+                       GError      **error)
 {
   EsaSyncConflict *conflict;
+  gboolean ok;
 
   g_return_val_if_fail (ESA_IS_SYNC_PAGE (self), FALSE);
   g_return_val_if_fail (self->conflicts != NULL && index < self->conflicts->len, FALSE);
 
   conflict = g_ptr_array_index (self->conflicts, index);
-  if (!esa_store_sync_resolve_conflict (self->store, conflict->id,
-                                        _("Kept the server version"), error))
+  if (apply_mine)
+    ok = esa_store_sync_apply_mine_again (self->store, conflict->id, error);
+  else
+    ok = esa_store_sync_resolve_conflict (self->store, conflict->id,
+                                          _("Kept the server version"), error);
+  if (!ok)
     return FALSE;
   esa_sync_page_reload (self);
   return TRUE;
 }
 
 static void
-on_keep_server_clicked (EsaSyncPage *self)
+resolve_selected (EsaSyncPage *self,
+                  gboolean     apply_mine)
 {
   g_autoptr(GError) error = NULL;
   GtkListBoxRow *row = gtk_list_box_get_selected_row (self->conflicts_list);
 
   if (row == NULL)
     return;
-  if (!esa_sync_page_keep_server (self, gtk_list_box_row_get_index (row), &error))
+  if (!esa_sync_page_resolve (self, gtk_list_box_row_get_index (row), apply_mine, &error))
     {
       GtkWidget *dialog = adw_message_dialog_new (
         GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
@@ -431,6 +669,18 @@ on_keep_server_clicked (EsaSyncPage *self)
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
     }
+}
+
+static void
+on_keep_server_clicked (EsaSyncPage *self)
+{
+  resolve_selected (self, FALSE);
+}
+
+static void
+on_apply_mine_clicked (EsaSyncPage *self)
+{
+  resolve_selected (self, TRUE);
 }
 
 /* ---- syncing ---------------------------------------------------------- */
@@ -772,10 +1022,14 @@ esa_sync_page_class_init (EsaSyncPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, conflicts_row);
   gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, conflicts_list);
   gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, detail_group);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, when_row);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, who_row);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, why_row);
   gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, detail_list);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_conflict_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_keep_server_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_apply_mine_clicked);
 }
 
 static void

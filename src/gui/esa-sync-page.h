@@ -30,10 +30,11 @@ gint64     esa_sync_page_get_conflicts  (EsaSyncPage *self);
 /* The open conflicts listed (for tests). */
 guint      esa_sync_page_get_n_listed   (EsaSyncPage *self);
 
-/* Resolves the @index-th listed conflict keeping the server's version, as
- * the button does. */
-gboolean   esa_sync_page_keep_server    (EsaSyncPage *self,
+/* Resolves the @index-th listed conflict as its buttons do: keeping the
+ * server's version, or (@apply_mine) applying this side's change again. */
+gboolean   esa_sync_page_resolve        (EsaSyncPage *self,
                                          guint        index,
+                                         gboolean     apply_mine,
                                          GError     **error);
 
 G_END_DECLS

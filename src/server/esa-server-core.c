@@ -640,6 +640,26 @@ merge_row (Apply       *apply,
       json_object_set_member (current, field, json_node_copy (now));
       changed = TRUE;
     }
+  /* Payments merged from two devices may pay a position in full although
+   * neither device saw it paid: the state follows the merged sum, as the
+   * store's payment booking sets it. */
+  if (changed && g_str_equal (table, "positions")
+      && g_strcmp0 (member_string (current, "state"), "open") == 0
+      && node_int (json_object_get_member (current, "paid"))
+         >= node_int (json_object_get_member (current, "principal"))
+            + node_int (json_object_get_member (current, "sanctions"))
+            + node_int (json_object_get_member (current, "interest"))
+            + node_int (json_object_get_member (current, "costs")))
+    {
+      g_autoptr(JsonNode) paid = json_node_init_string (json_node_alloc (), "paid");
+
+      if (!backend->vt->history_add (backend, table, key, "state",
+                                     json_object_get_member (current, "state"), NULL, NULL,
+                                     error)
+          || !backend->vt->clock_set (backend, table, key, "state", apply->hlc, error))
+        return FALSE;
+      json_object_set_member (current, "state", g_steal_pointer (&paid));
+    }
   if (changed)
     json_object_set_int_member (current, "version",
                                 node_int (json_object_get_member (current, "version")) + 1);
@@ -980,6 +1000,7 @@ static JsonNode *
 apply_op (EsaServerCore           *self,
           const EsaServerAccount  *account,
           JsonObject              *op,
+          GHashTable              *debtors,
           GError                 **error)
 {
   EsaServerBackend *backend = self->backend;
@@ -1073,7 +1094,11 @@ apply_op (EsaServerCore           *self,
                && backend->vt->commit (backend, &local);
         }
       if (ok)
-        return g_steal_pointer (&result);
+        {
+          if (op_debtor (&apply) != NULL)
+            g_hash_table_add (debtors, g_strdup (op_debtor (&apply)));
+          return g_steal_pointer (&result);
+        }
       backend->vt->rollback (backend);
       g_clear_pointer (&result, json_node_unref);
       conflict = "rejected";
@@ -1096,6 +1121,7 @@ esa_server_core_push (EsaServerCore           *self,
   JsonNode *ops = object != NULL ? json_object_get_member (object, "ops") : NULL;
   g_autoptr(JsonArray) results = json_array_new ();
   g_autoptr(JsonObject) answer = json_object_new ();
+  g_autoptr(GHashTable) debtors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   EsaServerBackend *backend = self->backend;
   JsonNode *root;
 
@@ -1129,7 +1155,7 @@ esa_server_core_push (EsaServerCore           *self,
           && (!backend->vt->batch_end (backend, TRUE, error)
               || !backend->vt->batch_begin (backend, error)))
         return NULL;
-      result = apply_op (self, account, json_node_get_object (op), error);
+      result = apply_op (self, account, json_node_get_object (op), debtors, error);
       if (result == NULL)
         {
           backend->vt->batch_end (backend, FALSE, NULL);
@@ -1139,6 +1165,14 @@ esa_server_core_push (EsaServerCore           *self,
     }
   if (!backend->vt->batch_end (backend, TRUE, error))
     return NULL;
+  /* The pushes wrote the rows past the store's API: the search documents of
+   * their debtors are rebuilt, so that the server's search finds them. */
+  {
+    g_autofree const char **ids = (const char **) g_hash_table_get_keys_as_array (debtors, NULL);
+
+    if (!esa_store_sync_reindex_debtors (self->store, ids, error))
+      return NULL;
+  }
   json_object_set_array_member (answer, "results", json_array_ref (results));
   root = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (root, answer);

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "esa-store-cases.h"
 #include "esa-store-private.h"
 #include "esa-store-sync.h"
 #include "esa-uuid.h"
@@ -572,7 +573,8 @@ bind_json_value (EsaStoreStmt *stmt,
           sqlite3_bind_int (stmt, index, json_node_get_boolean (value) ? 1 : 0);
           return;
         default:
-          _esa_stmt_bind_text (stmt, index, json_node_get_string (value));
+          /* The image outlives the statement's step: no copy. */
+          sqlite3_bind_text (stmt, index, json_node_get_string (value), -1, SQLITE_STATIC);
           return;
         }
     }
@@ -1187,13 +1189,76 @@ purge_debtors (EsaStore            *self,
   return TRUE;
 }
 
+/* Notes the debtors whose search documents a page of a pull changed, in
+ * the page's transaction: the end of the pull rebuilds each once, instead
+ * of once per page that holds one of its rows. */
+static gboolean
+note_reindex (EsaStore    *self,
+              GHashTable  *touched,
+              GError     **error)
+{
+  g_autoptr(EsaStoreStmt) stmt = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (g_hash_table_size (touched) == 0)
+    return TRUE;
+  stmt = _esa_store_prepare (self, "INSERT OR IGNORE INTO sync_reindex (debtor_id) VALUES (?1)",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      sqlite3_reset (stmt);
+      _esa_stmt_bind_text (stmt, 1, key);
+      if (!_esa_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Rebuilds the search documents of the debtors the pages noted, in one
+ * transaction. */
+static gboolean
+reindex_noted (EsaStore  *self,
+               GError   **error)
+{
+  g_autoptr(EsaStoreStmt) stmt = NULL;
+  g_autoptr(GArray) nums = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean row;
+  gboolean ok;
+
+  if (!_esa_store_write_begin (self, error))
+    return FALSE;
+  stmt = _esa_store_prepare (self,
+                             "SELECT num FROM debtors WHERE id IN "
+                             "(SELECT debtor_id FROM sync_reindex)",
+                             error);
+  ok = stmt != NULL;
+  while (ok && (ok = _esa_store_step (self, stmt, &row, error)) && row)
+    {
+      gint64 num = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (nums, num);
+    }
+  g_clear_pointer (&stmt, _esa_store_stmt_release);
+  ok = ok && _esa_store_search_index_debtors (self, (const gint64 *) (void *) nums->data,
+                                              nums->len, FALSE, error)
+       && _esa_store_exec (self, "DELETE FROM sync_reindex", error);
+  return _esa_store_write_end (self, ok, error);
+}
+
 gboolean
 esa_store_sync_pull_begin (EsaStore  *self,
                            GError   **error)
 {
   g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
 
-  return _esa_store_exec (self, "PRAGMA foreign_keys = OFF", error);
+  if (!_esa_store_exec (self, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
+  g_object_set_data (G_OBJECT (self), "esa-sync-pulling", GINT_TO_POINTER (TRUE));
+  return TRUE;
 }
 
 gboolean
@@ -1206,7 +1271,9 @@ esa_store_sync_pull_end (EsaStore  *self,
 
   g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
 
-  if (!_esa_store_exec (self, "PRAGMA foreign_keys = ON", error))
+  g_object_set_data (G_OBJECT (self), "esa-sync-pulling", NULL);
+  /* The pages that landed are searchable even when a later one failed. */
+  if (!reindex_noted (self, error) || !_esa_store_exec (self, "PRAGMA foreign_keys = ON", error))
     return FALSE;
   if (out_dangling == NULL)
     return TRUE;
@@ -1274,7 +1341,10 @@ esa_store_sync_apply_pull (EsaStore    *self,
   if (ok)
     for (guint i = 0; purged->pdata[i] != NULL; i++)
       g_hash_table_remove (touched, purged->pdata[i]);
-  ok = ok && reindex_debtors (self, touched, error)
+  ok = ok
+       && (g_object_get_data (G_OBJECT (self), "esa-sync-pulling") != NULL
+           ? note_reindex (self, touched, error)
+           : reindex_debtors (self, touched, error))
        && (next_cursor == NULL
            || esa_store_sync_state_set (self, ESA_SYNC_STATE_CURSOR, next_cursor, error))
        && esa_store_sync_state_set (self, ESA_SYNC_STATE_LAST_SYNC, now, error);
@@ -1292,6 +1362,26 @@ esa_store_sync_apply_pull (EsaStore    *self,
   if (ok && out_applied != NULL)
     *out_applied = n;
   return ok;
+}
+
+gboolean
+esa_store_sync_reindex_debtors (EsaStore            *self,
+                                const char * const  *debtor_ids,
+                                GError             **error)
+{
+  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean ok;
+
+  g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
+
+  for (guint i = 0; debtor_ids != NULL && debtor_ids[i] != NULL; i++)
+    g_hash_table_add (touched, g_strdup (debtor_ids[i]));
+  if (g_hash_table_size (touched) == 0)
+    return TRUE;
+  if (!_esa_store_write_begin (self, error))
+    return FALSE;
+  ok = reindex_debtors (self, touched, error);
+  return _esa_store_write_end (self, ok, error);
 }
 
 /* ---- reading replicas --------------------------------------------------- */
@@ -1390,30 +1480,36 @@ esa_sync_conflict_free (EsaSyncConflict *conflict)
   g_free (conflict->resolved_by);
   g_free (conflict->resolved_at);
   g_free (conflict->resolution);
+  g_free (conflict->created_at);
+  g_free (conflict->user_id);
+  g_free (conflict->user_name);
   g_free (conflict);
 }
 
-GPtrArray *
-esa_store_sync_list_conflicts (EsaStore  *self,
-                               gboolean   open_only,
-                               GError   **error)
+/* The conflicts with @where (bound: ?1 an int, ?2 a text), newest first. */
+static GPtrArray *
+select_conflicts (EsaStore    *self,
+                  const char  *where,
+                  int          flag,
+                  const char  *id,
+                  GError     **error)
 {
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(EsaStoreStmt) stmt = NULL;
+  g_autofree char *sql = NULL;
   gboolean row;
 
-  g_return_val_if_fail (ESA_IS_STORE (self), NULL);
-
-  stmt = _esa_store_prepare (self,
-                             "SELECT c.id, c.op_id, c.entity, c.entity_id, c.debtor_id, d.name, "
-                             "c.kind, c.message, c.local, c.server, c.state, c.resolved_by, "
-                             "c.resolved_at, c.resolution FROM conflicts c "
-                             "LEFT JOIN debtors d ON d.id = c.debtor_id "
-                             "WHERE ?1 = 0 OR c.state = 'open' ORDER BY c.rowid DESC",
-                             error);
+  sql = g_strconcat ("SELECT c.id, c.op_id, c.entity, c.entity_id, c.debtor_id, d.name, "
+                     "c.kind, c.message, c.local, c.server, c.state, c.resolved_by, "
+                     "c.resolved_at, c.resolution, c.created_at, c.user_id, u.name "
+                     "FROM conflicts c LEFT JOIN debtors d ON d.id = c.debtor_id "
+                     "LEFT JOIN users u ON u.id = c.user_id WHERE ", where,
+                     " ORDER BY c.created_at DESC, c.rowid DESC", NULL);
+  stmt = _esa_store_prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int (stmt, 1, open_only ? 1 : 0);
+  sqlite3_bind_int (stmt, 1, flag);
+  _esa_stmt_bind_text (stmt, 2, id);
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) esa_sync_conflict_free);
   while (_esa_store_step (self, stmt, &row, error) && row)
     {
@@ -1433,11 +1529,45 @@ esa_store_sync_list_conflicts (EsaStore  *self,
       conflict->resolved_by = _esa_stmt_dup_text (stmt, 11);
       conflict->resolved_at = _esa_stmt_dup_text (stmt, 12);
       conflict->resolution = _esa_stmt_dup_text (stmt, 13);
+      conflict->created_at = _esa_stmt_dup_text (stmt, 14);
+      conflict->user_id = _esa_stmt_dup_text (stmt, 15);
+      conflict->user_name = _esa_stmt_dup_text (stmt, 16);
       g_ptr_array_add (list, conflict);
     }
   if (error != NULL && *error != NULL)
     return NULL;
   return g_steal_pointer (&list);
+}
+
+GPtrArray *
+esa_store_sync_list_conflicts (EsaStore  *self,
+                               gboolean   open_only,
+                               GError   **error)
+{
+  g_return_val_if_fail (ESA_IS_STORE (self), NULL);
+
+  return select_conflicts (self, "?1 = 0 OR c.state = 'open'", open_only ? 1 : 0, NULL, error);
+}
+
+EsaSyncConflict *
+esa_store_sync_get_conflict (EsaStore    *self,
+                             const char  *conflict_id,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_return_val_if_fail (ESA_IS_STORE (self), NULL);
+
+  list = select_conflicts (self, "c.id = ?2", 0, conflict_id, error);
+  if (list == NULL)
+    return NULL;
+  if (list->len == 0)
+    {
+      g_set_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_NOT_FOUND,
+                   _("No conflict with id %s"), conflict_id);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (list, 0);
 }
 
 static JsonNode *
@@ -1461,19 +1591,81 @@ fields_payload (const char *first_field,
   return json_builder_get_root (builder);
 }
 
+/* The open conflict @conflict_id, inside the caller's transaction: an error
+ * when it is missing or already resolved. */
+static EsaSyncConflict *
+open_conflict (EsaStore    *self,
+               const char  *conflict_id,
+               GError     **error)
+{
+  g_autoptr(EsaSyncConflict) conflict = esa_store_sync_get_conflict (self, conflict_id, error);
+
+  if (conflict == NULL)
+    return NULL;
+  if (g_strcmp0 (conflict->state, "resolved") == 0)
+    {
+      g_set_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_INVALID,
+                   _("Conflict %s is already resolved"), conflict_id);
+      return NULL;
+    }
+  return g_steal_pointer (&conflict);
+}
+
+/* Marks the conflict resolved, inside the caller's transaction: a field
+ * operation on the synced conflicts row, so that everyone in the office sees
+ * it resolved, and an audit entry. */
+static gboolean
+mark_resolved (EsaStore         *self,
+               EsaSyncConflict  *conflict,
+               const char       *resolution,
+               GError          **error)
+{
+  g_autoptr(EsaStoreStmt) stmt = NULL;
+  g_autoptr(EsaStoreStmt) version = NULL;
+  g_autoptr(JsonNode) payload = NULL;
+  g_autofree char *now = _esa_store_now_iso ();
+  const char *user = esa_store_get_acting_user (self);
+  gint64 base = 0;
+  gboolean row;
+
+  version = _esa_store_prepare (self, "SELECT version FROM conflicts WHERE id = ?1", error);
+  if (version == NULL)
+    return FALSE;
+  _esa_stmt_bind_text (version, 1, conflict->id);
+  if (!_esa_store_step (self, version, &row, error))
+    return FALSE;
+  if (row)
+    base = sqlite3_column_int64 (version, 0);
+  g_clear_pointer (&version, _esa_store_stmt_release);
+
+  stmt = _esa_store_prepare (self,
+                             "UPDATE conflicts SET state = 'resolved', resolved_by = ?2, "
+                             "resolved_at = ?3, resolution = ?4, version = version + 1 "
+                             "WHERE id = ?1",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  _esa_stmt_bind_text (stmt, 1, conflict->id);
+  _esa_stmt_bind_text (stmt, 2, user);
+  _esa_stmt_bind_text (stmt, 3, now);
+  _esa_stmt_bind_text (stmt, 4, resolution);
+  if (!_esa_store_step_done (self, stmt, error))
+    return FALSE;
+
+  payload = fields_payload ("state", "resolved", "resolved_by", user, "resolved_at", now,
+                            "resolution", resolution, NULL);
+  return _esa_store_outbox_append (self, "field", "conflict", conflict->id, payload, base, error)
+         && _esa_store_audit_append (self, now, user, "resolve", "conflict", conflict->id,
+                                     conflict->debtor_id, resolution, error);
+}
+
 gboolean
 esa_store_sync_resolve_conflict (EsaStore    *self,
                                  const char  *conflict_id,
                                  const char  *resolution,
                                  GError     **error)
 {
-  g_autoptr(EsaStoreStmt) stmt = NULL;
-  g_autoptr(JsonNode) payload = NULL;
-  g_autofree char *now = _esa_store_now_iso ();
-  g_autofree char *debtor_id = NULL;
-  const char *user = esa_store_get_acting_user (self);
-  gint64 version = 0;
-  gboolean row = FALSE;
+  g_autoptr(EsaSyncConflict) conflict = NULL;
   gboolean ok;
 
   g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
@@ -1481,61 +1673,277 @@ esa_store_sync_resolve_conflict (EsaStore    *self,
 
   if (!_esa_store_write_begin (self, error))
     return FALSE;
+  conflict = open_conflict (self, conflict_id, error);
+  ok = conflict != NULL && mark_resolved (self, conflict, resolution, error);
+  return _esa_store_write_end (self, ok, error);
+}
 
-  stmt = _esa_store_prepare (self,
-                             "SELECT version, debtor_id, state FROM conflicts WHERE id = ?1",
-                             error);
-  ok = stmt != NULL;
-  if (ok)
+/* ---- apply mine again ---------------------------------------------------- */
+
+/* A stored field value of a case step as esa_store_case_do() takes it:
+ * amounts as "1234.50", booleans "true"/"false", items as a JSON array with
+ * their amounts as text. (transfer full) */
+static char *
+field_text (const EsaField *field,
+            JsonNode       *value)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return NULL;
+  if (field->type == ESA_FIELD_AMOUNT && JSON_NODE_HOLDS_VALUE (value)
+      && json_node_get_value_type (value) == G_TYPE_INT64)
     {
-      _esa_stmt_bind_text (stmt, 1, conflict_id);
-      ok = _esa_store_step (self, stmt, &row, error);
+      gint64 minor = json_node_get_int (value);
+      guint64 units = (guint64) ABS (minor);
+
+      return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%02u", minor < 0 ? "-" : "",
+                              units / 100, (guint) (units % 100));
     }
-  if (ok && !row)
+  if (field->type == ESA_FIELD_BOOL && JSON_NODE_HOLDS_VALUE (value))
+    return g_strdup (json_node_get_boolean (value) ? "true" : "false");
+  if (field->type == ESA_FIELD_ITEMS && JSON_NODE_HOLDS_ARRAY (value) && field->items != NULL)
     {
-      g_set_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_NOT_FOUND,
-                   _("No conflict with id %s"), conflict_id);
-      ok = FALSE;
+      g_autoptr(JsonNode) copy = json_node_copy (value);
+      JsonArray *items = json_node_get_array (copy);
+
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+
+          for (guint f = 0; item != NULL && f < field->items->len; f++)
+            {
+              const EsaField *part = g_ptr_array_index (field->items, f);
+              g_autofree char *text = NULL;
+
+              if (part->type != ESA_FIELD_AMOUNT || !json_object_has_member (item, part->id))
+                continue;
+              text = field_text (part, json_object_get_member (item, part->id));
+              if (text != NULL)
+                json_object_set_string_member (item, part->id, text);
+            }
+        }
+      return json_to_string (copy, FALSE);
     }
-  if (ok && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "resolved") == 0)
+  if (JSON_NODE_HOLDS_VALUE (value))
+    {
+      if (json_node_get_value_type (value) == G_TYPE_STRING)
+        return g_strdup (json_node_get_string (value));
+      if (json_node_get_value_type (value) == G_TYPE_INT64)
+        return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
+    }
+  return json_to_string (value, FALSE);
+}
+
+/* Takes the refused step again on the case as it is now, dated today, with
+ * the fields the officer entered. */
+static gboolean
+redo_step (EsaStore    *self,
+           JsonObject  *op,
+           GError     **error)
+{
+  const char *case_id = json_object_get_string_member_with_default (op, "entity_id", NULL);
+  JsonObject *payload = json_object_get_object_member (op, "payload");
+  JsonObject *event = payload != NULL ? json_object_get_object_member (payload, "event") : NULL;
+  const char *action_id = event != NULL
+                          ? json_object_get_string_member_with_default (event, "action", NULL)
+                          : NULL;
+  const char *occurred = json_object_get_string_member_with_default (event, "occurred_on", "");
+  JsonObject *given = event != NULL && json_object_has_member (event, "fields")
+                      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (event, "fields"))
+                      ? json_object_get_object_member (event, "fields")
+                      : NULL;
+  g_autoptr(GHashTable) fields = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GPtrArray) statuses = NULL;
+  g_autofree char *event_id = NULL;
+  const EsaActionStatus *status = NULL;
+
+  if (case_id == NULL || action_id == NULL || g_str_equal (action_id, "undo"))
     {
       g_set_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_INVALID,
-                   _("Conflict %s is already resolved"), conflict_id);
-      ok = FALSE;
+                   _("The refused change is not a step that can be taken again"));
+      return FALSE;
     }
-  if (ok)
+  statuses = esa_store_case_actions (self, case_id, NULL, error);
+  if (statuses == NULL)
+    return FALSE;
+  for (guint i = 0; i < statuses->len; i++)
+    if (g_str_equal (((EsaActionStatus *) g_ptr_array_index (statuses, i))->action->id,
+                     action_id))
+      status = g_ptr_array_index (statuses, i);
+  if (status == NULL || !status->available)
     {
-      version = sqlite3_column_int64 (stmt, 0);
-      debtor_id = _esa_stmt_dup_text (stmt, 1);
+      g_set_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_INVALID,
+                   /* Translators: %s is a procedure step's id, the second %s why not */
+                   _("The step “%s” cannot be taken again on the case as it is now: %s"),
+                   action_id,
+                   status != NULL && status->reason != NULL
+                   ? status->reason
+                   : _("the procedure does not offer it in the case's state"));
+      return FALSE;
     }
-  g_clear_pointer (&stmt, _esa_store_stmt_release);
 
+  for (guint i = 0; given != NULL && i < status->action->fields->len; i++)
+    {
+      const EsaField *field = g_ptr_array_index (status->action->fields, i);
+      JsonNode *value = json_object_get_member (given, field->id);
+      char *text;
+
+      /* The step's date was the day it was first taken: now it is today. */
+      if (field->type == ESA_FIELD_DATE && value != NULL && JSON_NODE_HOLDS_VALUE (value)
+          && g_strcmp0 (json_node_get_string (value), occurred) == 0)
+        continue;
+      text = field_text (field, value);
+      if (text != NULL)
+        g_hash_table_insert (fields, field->id, text);
+    }
+
+  event_id = esa_store_case_do (self, case_id, action_id, NULL, fields, error);
+  return event_id != NULL;
+}
+
+/* Writes this side's after-images over the current rows with capture on, so
+ * that the triggers record the current rows as the new operation's base. */
+static gboolean
+rewrite_rows (EsaStore    *self,
+              JsonObject  *op,
+              GError     **error)
+{
+  JsonNode *node = json_object_get_member (op, "rows");
+  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(JsonNode) payload = NULL;
+  g_autofree char *summary = NULL;
+  JsonArray *rows;
+  gint64 base = 0;
+  gboolean any = FALSE;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_INVALID,
+                   _("The refused change carries no rows to write again"));
+      return FALSE;
+    }
+  rows = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *t = row != NULL ? json_object_get_string_member_with_default (row, "t", NULL)
+                                  : NULL;
+      const char *k = row != NULL ? json_object_get_string_member_with_default (row, "k", NULL)
+                                  : NULL;
+      const EsaSyncTable *table = esa_store_sync_table_lookup (t);
+      JsonNode *after = row != NULL ? json_object_get_member (row, "after") : NULL;
+      g_autoptr(JsonNode) current = NULL;
+      g_autoptr(JsonObject) image = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (table == NULL || k == NULL)
+        continue;
+      current = esa_store_sync_row_image (self, t, k, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (after == NULL || !JSON_NODE_HOLDS_OBJECT (after))
+        {
+          if (current != NULL && !delete_row (self, table, k, error))
+            return FALSE;
+          any |= current != NULL;
+          continue;
+        }
+
+      /* Every field as this side had it, on the row's current version. */
+      image = json_object_new ();
+      {
+        g_autoptr(GList) members = json_object_get_members (json_node_get_object (after));
+
+        for (GList *l = members; l != NULL; l = l->next)
+          json_object_set_member (image, l->data,
+                                  json_node_copy (json_object_get_member (
+                                    json_node_get_object (after), l->data)));
+      }
+      if (current != NULL && JSON_NODE_HOLDS_OBJECT (current)
+          && json_object_has_member (json_node_get_object (current), "version"))
+        {
+          base = MAX (base, json_object_get_int_member (json_node_get_object (current),
+                                                        "version"));
+          json_object_set_int_member (image, "version",
+                                      json_object_get_int_member (json_node_get_object (current),
+                                                                  "version"));
+        }
+      if (!upsert_over_local (self, table, image, error))
+        return FALSE;
+      if (image_debtor (table, image) != NULL)
+        g_hash_table_add (touched, g_strdup (image_debtor (table, image)));
+      any = TRUE;
+    }
+  if (!any)
+    return TRUE;
+
+  payload = json_node_copy (json_object_get_member (op, "payload"));
+  if (payload == NULL || !JSON_NODE_HOLDS_OBJECT (payload))
+    {
+      g_clear_pointer (&payload, json_node_unref);
+      payload = json_node_init_object (json_node_alloc (), json_object_new ());
+    }
+  /* Translators: audit summary of "Apply Mine Again"; %s is an operation id */
+  summary = g_strdup_printf (_("Change %s written again over the server's version"),
+                             json_object_get_string_member_with_default (op, "op_id", ""));
+  return reindex_debtors (self, touched, error)
+         && _esa_store_outbox_append (self,
+                                      json_object_get_string_member_with_default (op, "kind",
+                                                                                  "field"),
+                                      json_object_get_string_member_with_default (op, "entity",
+                                                                                  ""),
+                                      json_object_get_string_member_with_default (op,
+                                                                                  "entity_id",
+                                                                                  ""),
+                                      payload, base, error)
+         && _esa_store_audit_append (self, NULL, esa_store_get_acting_user (self), "reapply",
+                                     json_object_get_string_member_with_default (op, "entity",
+                                                                                 ""),
+                                     json_object_get_string_member_with_default (op,
+                                                                                 "entity_id",
+                                                                                 ""),
+                                     NULL, summary, error);
+}
+
+gboolean
+esa_store_sync_apply_mine_again (EsaStore    *self,
+                                 const char  *conflict_id,
+                                 GError     **error)
+{
+  g_autoptr(EsaSyncConflict) conflict = NULL;
+  g_autoptr(JsonNode) local = NULL;
+  JsonObject *op = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
+
+  if (!_esa_store_write_begin (self, error))
+    return FALSE;
+  conflict = open_conflict (self, conflict_id, error);
+  ok = conflict != NULL;
   if (ok)
     {
-      stmt = _esa_store_prepare (self,
-                                 "UPDATE conflicts SET state = 'resolved', resolved_by = ?2, "
-                                 "resolved_at = ?3, resolution = ?4, version = version + 1 "
-                                 "WHERE id = ?1",
-                                 error);
-      ok = stmt != NULL;
+      local = conflict->local != NULL ? json_from_string (conflict->local, NULL) : NULL;
+      op = local != NULL && JSON_NODE_HOLDS_OBJECT (local) ? json_node_get_object (local) : NULL;
+      if (op == NULL)
+        {
+          g_set_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_INVALID,
+                       _("Conflict %s does not hold this side's change"), conflict_id);
+          ok = FALSE;
+        }
     }
-  if (ok)
-    {
-      _esa_stmt_bind_text (stmt, 1, conflict_id);
-      _esa_stmt_bind_text (stmt, 2, user);
-      _esa_stmt_bind_text (stmt, 3, now);
-      _esa_stmt_bind_text (stmt, 4, resolution);
-      ok = _esa_store_step_done (self, stmt, error);
-    }
-  if (ok)
-    {
-      payload = fields_payload ("state", "resolved", "resolved_by", user, "resolved_at", now,
-                                "resolution", resolution, NULL);
-      ok = _esa_store_outbox_append (self, "field", "conflict", conflict_id, payload, version,
-                                     error)
-           && _esa_store_audit_append (self, now, user, "resolve", "conflict", conflict_id,
-                                       debtor_id, resolution, error);
-    }
+  /* A case's step is taken again through the procedure engine: its old
+   * rows would collide with the step and act numbers given meanwhile. */
+  if (ok && g_strcmp0 (json_object_get_string_member_with_default (op, "kind", NULL),
+                       "command") == 0
+      && g_strcmp0 (json_object_get_string_member_with_default (op, "entity", NULL),
+                    "case") == 0)
+    ok = redo_step (self, op, error);
+  else if (ok)
+    ok = rewrite_rows (self, op, error);
+  ok = ok && mark_resolved (self, conflict, _("Applied this side's change again"), error);
   return _esa_store_write_end (self, ok, error);
 }
 

@@ -136,7 +136,9 @@ gboolean    esa_store_sync_ack          (EsaStore         *self,
  * Writes a page of pulled rows and the new cursor in one transaction with
  * capture off: upserts by key (debtors keep or get a local num), deletes for
  * null images, purges the debtors out of scope, re-indexes the search
- * documents of the debtors touched and appends one audit entry.
+ * documents of the debtors touched (between esa_store_sync_pull_begin() and
+ * esa_store_sync_pull_end(): notes them, and the end re-indexes each once)
+ * and appends one audit entry.
  */
 gboolean    esa_store_sync_apply_pull   (EsaStore    *self,
                                          JsonArray   *rows,
@@ -155,11 +157,18 @@ gboolean    esa_store_sync_apply_pull   (EsaStore    *self,
  */
 gboolean    esa_store_sync_pull_begin   (EsaStore    *self,
                                          GError     **error);
-/* Enforces foreign keys again; @out_dangling: rows whose parent is still
+/* Re-indexes the debtors the pages noted and enforces foreign keys again
+ * (also after a failed page); @out_dangling: rows whose parent is still
  * missing after the last page (rows pointing out of the user's scope). */
 gboolean    esa_store_sync_pull_end     (EsaStore    *self,
                                          gint64      *out_dangling,
                                          GError     **error);
+
+/* Rebuilds the search documents of @debtor_ids (a server's store, whose rows
+ * pushes write past the store's API). Unknown ids are skipped. */
+gboolean    esa_store_sync_reindex_debtors (EsaStore            *self,
+                                            const char * const  *debtor_ids,
+                                            GError             **error);
 
 /* Removes the debtors and everything of their dossiers (capture off). */
 gboolean    esa_store_sync_purge        (EsaStore            *self,
@@ -202,6 +211,9 @@ typedef struct
   char *resolved_by;
   char *resolved_at;
   char *resolution;
+  char *created_at;    /* ISO 8601 UTC, when the server refused; NULL before step 8 */
+  char *user_id;       /* whose operation the server refused */
+  char *user_name;     /* that user's name, NULL when unknown here */
 } EsaSyncConflict;
 
 void        esa_sync_conflict_free      (EsaSyncConflict *conflict);
@@ -211,11 +223,38 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EsaSyncConflict, esa_sync_conflict_free)
 GPtrArray  *esa_store_sync_list_conflicts (EsaStore    *self,
                                            gboolean     open_only,
                                            GError     **error);
-/* Marks a conflict resolved by the acting user with @resolution (what was
- * decided, in a sentence); the resolution is a field operation of its own. */
+/* One open conflict by id. (transfer full) NULL with ESA_STORE_ERROR_NOT_FOUND */
+EsaSyncConflict *esa_store_sync_get_conflict (EsaStore    *self,
+                                              const char  *conflict_id,
+                                              GError     **error);
+
+/* "Keep Server Version": marks a conflict resolved by the acting user with
+ * @resolution (what was decided, in a sentence); the server's rows, already
+ * on this device, stay. The resolution is a field operation of its own. */
 gboolean    esa_store_sync_resolve_conflict (EsaStore    *self,
                                              const char  *conflict_id,
                                              const char  *resolution,
+                                             GError     **error);
+
+/**
+ * esa_store_sync_apply_mine_again:
+ *
+ * "Apply Mine Again": re-issues this side of a conflict as a new operation
+ * (a fresh op id and clock stamp) whose base is the row as the server has it
+ * now (the replica's current row), applies it here, and marks the conflict
+ * resolved, all in one transaction with their audit entries and outbox
+ * operations.
+ *
+ * An edit or an event is written again over the current rows: at the next
+ * sync its fields win, as the newest change. A step of a case's procedure is
+ * taken again on the case as it is now (a new step number, new act numbers):
+ * when the procedure no longer allows it here, ESA_STORE_ERROR_INVALID says
+ * why and the conflict stays open. The server checks the step again with its
+ * own engine, so a case that moved on meanwhile on the server gives a new
+ * conflict instead of being overwritten.
+ */
+gboolean    esa_store_sync_apply_mine_again (EsaStore    *self,
+                                             const char  *conflict_id,
                                              GError     **error);
 
 /* ---- assignments ("take dossiers offline") ------------------------------ */

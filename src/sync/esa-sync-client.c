@@ -24,6 +24,7 @@ struct _EsaSyncClient
   char             *last_error;
 
   /* background */
+  GNetworkMonitor  *network_monitor;  /* the one to follow; NULL: the default */
   GNetworkMonitor  *monitor;
   gulong            network_handler;
   guint             timer;
@@ -45,6 +46,15 @@ enum
 
 static guint signals[N_SIGNALS];
 
+enum
+{
+  PROP_0,
+  PROP_NETWORK_MONITOR,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
 G_DEFINE_TYPE (EsaSyncClient, esa_sync_client, G_TYPE_OBJECT)
 
 static void
@@ -55,6 +65,7 @@ esa_sync_client_dispose (GObject *object)
   esa_sync_client_stop_background (self);
   g_clear_object (&self->store);
   g_clear_object (&self->transport);
+  g_clear_object (&self->network_monitor);
   G_OBJECT_CLASS (esa_sync_client_parent_class)->dispose (object);
 }
 
@@ -68,12 +79,62 @@ esa_sync_client_finalize (GObject *object)
 }
 
 static void
+esa_sync_client_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  EsaSyncClient *self = ESA_SYNC_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_NETWORK_MONITOR:
+      g_value_set_object (value, self->network_monitor);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+esa_sync_client_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  EsaSyncClient *self = ESA_SYNC_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_NETWORK_MONITOR:
+      esa_sync_client_set_network_monitor (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 esa_sync_client_class_init (EsaSyncClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = esa_sync_client_dispose;
   object_class->finalize = esa_sync_client_finalize;
+  object_class->get_property = esa_sync_client_get_property;
+  object_class->set_property = esa_sync_client_set_property;
+
+  /**
+   * EsaSyncClient:network-monitor:
+   *
+   * The network monitor the background sync follows; NULL for the
+   * system's (g_network_monitor_get_default()). Tests give a fake one.
+   */
+  props[PROP_NETWORK_MONITOR] = g_param_spec_object ("network-monitor", NULL, NULL,
+                                                     G_TYPE_NETWORK_MONITOR,
+                                                     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+                                                     | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
    * EsaSyncClient::progress:
@@ -113,6 +174,17 @@ esa_sync_client_new (EsaStore         *store,
   self->store = g_object_ref (store);
   self->transport = transport != NULL ? g_object_ref (transport) : NULL;
   return self;
+}
+
+void
+esa_sync_client_set_network_monitor (EsaSyncClient   *self,
+                                     GNetworkMonitor *monitor)
+{
+  g_return_if_fail (ESA_IS_SYNC_CLIENT (self));
+  g_return_if_fail (monitor == NULL || G_IS_NETWORK_MONITOR (monitor));
+
+  if (g_set_object (&self->network_monitor, monitor))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_NETWORK_MONITOR]);
 }
 
 EsaStore *
@@ -577,6 +649,75 @@ esa_sync_client_pull (EsaSyncClient  *self,
   return ok;
 }
 
+/* A page of a pull, applied in a thread of its own while the next page is
+ * on its way: the server prepares and sends a page in about the time the
+ * replica takes to store one, so that the two overlap. Only that thread
+ * uses the store's connection until it is joined. */
+typedef struct
+{
+  EsaStore *store;
+  JsonNode *answer;
+  char     *next_cursor;
+  guint     applied;
+  guint     purged;
+  GError   *error;
+} Page;
+
+static void
+page_free (Page *page)
+{
+  g_clear_pointer (&page->answer, json_node_unref);
+  g_free (page->next_cursor);
+  g_clear_error (&page->error);
+  g_free (page);
+}
+
+static gpointer
+apply_page (gpointer data)
+{
+  Page *page = data;
+  JsonObject *object = json_node_get_object (page->answer);
+  JsonNode *purge = json_object_get_member (object, "purge");
+  JsonArray *purged = purge != NULL && JSON_NODE_HOLDS_ARRAY (purge)
+                      ? json_node_get_array (purge)
+                      : NULL;
+
+  if (esa_store_sync_apply_pull (page->store, json_object_get_array_member (object, "rows"),
+                                 purged, page->next_cursor, &page->applied, &page->error)
+      && purged != NULL)
+    page->purged = json_array_get_length (purged);
+  /* Freeing a page's tree costs about as much as parsing it: here, not on
+   * the thread receiving the next page. */
+  g_clear_pointer (&page->answer, json_node_unref);
+  return NULL;
+}
+
+/* Waits for the page being applied, if any, and counts it. */
+static gboolean
+finish_page (EsaSyncClient  *self,
+             GThread       **thread,
+             Page          **page,
+             EsaSyncReport  *report,
+             GError        **error)
+{
+  gboolean ok;
+
+  if (*thread == NULL)
+    return TRUE;
+  g_thread_join (g_steal_pointer (thread));
+  ok = (*page)->error == NULL;
+  if (ok)
+    {
+      report->pulled += (*page)->applied;
+      report->purged += (*page)->purged;
+      progress (self, "pull", report->pulled, 0);
+    }
+  else
+    g_propagate_error (error, g_steal_pointer (&(*page)->error));
+  g_clear_pointer (page, page_free);
+  return ok;
+}
+
 static gboolean
 pull_pages (EsaSyncClient  *self,
             const char     *token,
@@ -584,63 +725,68 @@ pull_pages (EsaSyncClient  *self,
             GCancellable   *cancellable,
             GError        **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *cursor = esa_store_sync_state_get (self->store, ESA_SYNC_STATE_CURSOR,
+                                                      &local_error);
+  GThread *thread = NULL;
+  Page *pending = NULL;
   gboolean more = TRUE;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   while (more)
     {
-      g_autoptr(GError) local_error = NULL;
-      g_autofree char *cursor = esa_store_sync_state_get (self->store, ESA_SYNC_STATE_CURSOR,
-                                                          &local_error);
-      g_autofree char *escaped = NULL;
-      g_autofree char *path = NULL;
+      g_autofree char *escaped = g_uri_escape_string (cursor != NULL ? cursor : "0", NULL,
+                                                      FALSE);
+      g_autofree char *path = g_strdup_printf ("/pull?cursor=%s&limit=%d", escaped,
+                                               ESA_SYNC_PULL_PAGE);
       g_autoptr(JsonNode) answer = NULL;
       JsonObject *object;
       JsonNode *rows;
-      JsonNode *purge;
       JsonNode *next;
-      g_autofree char *next_text = NULL;
-      guint applied = 0;
+      Page *page;
 
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      escaped = g_uri_escape_string (cursor != NULL ? cursor : "0", NULL, FALSE);
-      path = g_strdup_printf ("/pull?cursor=%s&limit=%d", escaped, ESA_SYNC_PULL_PAGE);
       answer = esa_sync_transport_request (self->transport, "GET", path, token, NULL,
-                                           cancellable, error);
-      if (answer == NULL)
-        return FALSE;
-      report->pull_requests++;
-
-      object = json_node_get_object (answer);
-      rows = json_object_get_member (object, "rows");
-      purge = json_object_get_member (object, "purge");
-      next = json_object_get_member (object, "next_cursor");
-      if (rows == NULL || !JSON_NODE_HOLDS_ARRAY (rows) || next == NULL
-          || !JSON_NODE_HOLDS_VALUE (next))
+                                           cancellable, &local_error);
+      if (answer != NULL)
         {
-          g_set_error_literal (error, ESA_SYNC_ERROR, ESA_SYNC_ERROR_PROTOCOL,
-                               _("The server's pull answer has no rows or no cursor"));
+          report->pull_requests++;
+          object = json_node_get_object (answer);
+          rows = json_object_get_member (object, "rows");
+          next = json_object_get_member (object, "next_cursor");
+          if (rows == NULL || !JSON_NODE_HOLDS_ARRAY (rows) || next == NULL
+              || !JSON_NODE_HOLDS_VALUE (next))
+            g_set_error_literal (&local_error, ESA_SYNC_ERROR, ESA_SYNC_ERROR_PROTOCOL,
+                                 _("The server's pull answer has no rows or no cursor"));
+        }
+      /* The page before this one lands whatever happened to this one. */
+      if (!finish_page (self, &thread, &pending, report, local_error == NULL ? error : NULL)
+          || local_error != NULL)
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      next_text = json_node_get_value_type (next) == G_TYPE_STRING
-                  ? g_strdup (json_node_get_string (next))
-                  : g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (next));
-      if (!esa_store_sync_apply_pull (self->store, json_node_get_array (rows),
-                                      purge != NULL && JSON_NODE_HOLDS_ARRAY (purge)
-                                      ? json_node_get_array (purge)
-                                      : NULL,
-                                      next_text, &applied, error))
-        return FALSE;
-      report->pulled += applied;
-      if (purge != NULL && JSON_NODE_HOLDS_ARRAY (purge))
-        report->purged += json_array_get_length (json_node_get_array (purge));
-      more = json_object_get_boolean_member_with_default (object, "more", FALSE);
-      progress (self, "pull", report->pulled, 0);
+
+      page = g_new0 (Page, 1);
+      page->store = self->store;
+      page->answer = g_steal_pointer (&answer);
+      next = json_object_get_member (json_node_get_object (page->answer), "next_cursor");
+      page->next_cursor = json_node_get_value_type (next) == G_TYPE_STRING
+                          ? g_strdup (json_node_get_string (next))
+                          : g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (next));
+      more = json_object_get_boolean_member_with_default (json_node_get_object (page->answer),
+                                                          "more", FALSE);
+      g_free (cursor);
+      cursor = g_strdup (page->next_cursor);
+      pending = page;
+      thread = g_thread_new ("esa-sync-apply", apply_page, page);
     }
-  return TRUE;
+  return finish_page (self, &thread, &pending, report, error);
 }
 
 gboolean
@@ -695,16 +841,21 @@ sync_thread (GTask        *task,
   EsaSyncClient *self = source;
   g_autoptr(GError) error = NULL;
   g_autoptr(EsaStore) store = NULL;
-  g_autoptr(EsaSyncHttp) http = NULL;
+  g_autoptr(EsaSyncTransport) transport = NULL;
   g_autoptr(EsaSyncClient) worker = NULL;
   g_autofree char *server = NULL;
   g_autofree char *ca = NULL;
   EsaSyncReport *report = g_new0 (EsaSyncReport, 1);
 
   /* A connection of its own: SQLite connections are not shared between
-   * threads, and WAL lets the workbench go on reading and writing. */
+   * threads, and WAL lets the workbench go on reading and writing. The
+   * transport the client was made with is used when there is one (it must
+   * serve a worker thread); else an HTTPS session from the configured
+   * server and CA. */
   store = esa_store_open (esa_store_get_path (self->store), &error);
-  if (store != NULL)
+  if (store != NULL && self->transport != NULL)
+    transport = g_object_ref (self->transport);
+  else if (store != NULL)
     {
       server = esa_store_sync_state_get (store, ESA_SYNC_STATE_SERVER, NULL);
       ca = esa_store_sync_state_get (store, ESA_SYNC_STATE_CA, NULL);
@@ -712,11 +863,11 @@ sync_thread (GTask        *task,
         g_set_error_literal (&error, ESA_SYNC_ERROR, ESA_SYNC_ERROR_NOT_CONFIGURED,
                              _("No server is configured for this database"));
       else
-        http = esa_sync_http_new (server, ca, &error);
+        transport = (EsaSyncTransport *) esa_sync_http_new (server, ca, &error);
     }
-  if (http != NULL)
+  if (transport != NULL)
     {
-      worker = esa_sync_client_new (store, ESA_SYNC_TRANSPORT (http));
+      worker = esa_sync_client_new (store, transport);
       worker->forward_to = self;
       if (!esa_sync_client_sync (worker, report, cancellable, &error))
         g_clear_pointer (&report, g_free);
@@ -829,10 +980,11 @@ esa_sync_client_start_background (EsaSyncClient  *self,
 
   self->context = g_main_context_ref_thread_default ();
   self->cancellable = g_cancellable_new ();
-  self->monitor = g_object_ref (g_network_monitor_get_default ());
+  self->monitor = g_object_ref (self->network_monitor != NULL ? self->network_monitor
+                                                              : g_network_monitor_get_default ());
   self->network_handler = g_signal_connect (self->monitor, "network-changed",
                                             G_CALLBACK (network_changed), self);
-  self->interval_s = MAX (interval_s, 10);
+  self->interval_s = MAX (interval_s, 1);
   self->timer = g_timeout_add_seconds (self->interval_s, timer_tick, self);
   if (g_network_monitor_get_network_available (self->monitor))
     background_run (self);

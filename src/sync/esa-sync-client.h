@@ -35,10 +35,15 @@ G_DECLARE_FINAL_TYPE (EsaSyncClient, esa_sync_client, ESA, SYNC_CLIENT, GObject)
 
 /* Operations per push request and rows per pull page. */
 #define ESA_SYNC_PUSH_BATCH 200
-#define ESA_SYNC_PULL_PAGE  2000
+#define ESA_SYNC_PULL_PAGE  5000
 
 EsaSyncClient *esa_sync_client_new        (EsaStore          *store,
                                            EsaSyncTransport  *transport);
+
+/* (nullable): the monitor the background sync follows; NULL for the
+ * system's. Set it before esa_sync_client_start_background(). */
+void           esa_sync_client_set_network_monitor (EsaSyncClient   *self,
+                                                    GNetworkMonitor *monitor);
 
 EsaStore      *esa_sync_client_get_store  (EsaSyncClient     *self);
 EsaSyncStatus  esa_sync_client_get_status (EsaSyncClient     *self);
@@ -104,9 +109,10 @@ gboolean       esa_sync_client_pull       (EsaSyncClient     *self,
  * @interval_s: seconds between syncs while the network is up
  *
  * Syncs in a worker thread (its own database connection to the store's
- * file, its own HTTPS session from the configured server and CA) when the
- * network comes up (GNetworkMonitor), every @interval_s seconds while it is
- * up, and on esa_sync_client_sync_now(). Signals are emitted in the thread
+ * file; the client's transport, or without one its own HTTPS session from
+ * the configured server and CA) when the network comes up (the
+ * "network-monitor", GNetworkMonitor), every @interval_s seconds while it
+ * is up, and on esa_sync_client_sync_now(). Signals are emitted in the thread
  * default main context of the caller. The store must be a file.
  */
 gboolean       esa_sync_client_start_background (EsaSyncClient *self,

@@ -91,8 +91,11 @@ test_pending_and_conflict (void)
   sql = g_strdup_printf ("INSERT INTO conflicts (id, op_id, entity, entity_id, debtor_id, kind, "
                          "message, local, server) VALUES ('c-test', 'op-test', 'debtors', '%s', "
                          "'%s', 'field', 'Changed on the server since you read it', "
-                         "'{\"phone\":\"+39 055 1234567\",\"email\":\"a@example.org\"}', "
-                         "'{\"phone\":\"+39 055 7654321\",\"email\":\"a@example.org\"}')",
+                         "'{\"kind\":\"field\",\"entity\":\"contact\",\"rows\":[{\"t\":"
+                         "\"debtor_contacts\",\"k\":\"dc-1\",\"before\":null,\"after\":"
+                         "{\"kind\":\"phone\",\"value\":\"+39 055 1234567\"}}]}', "
+                         "'[{\"t\":\"debtor_contacts\",\"k\":\"dc-1\",\"after\":"
+                         "{\"kind\":\"phone\",\"value\":\"+39 055 7654321\"}}]')",
                          debtor_id, debtor_id);
   g_assert_cmpint (sqlite3_exec (_esa_store_get_db (store), sql, NULL, NULL, NULL), ==,
                    SQLITE_OK);
@@ -101,7 +104,7 @@ test_pending_and_conflict (void)
   g_assert_cmpuint (esa_sync_page_get_n_listed (page), ==, 1);
   esa_gui_test_save_shot (window, "sync-page.png");
 
-  g_assert_true (esa_sync_page_keep_server (page, 0, &error));
+  g_assert_true (esa_sync_page_resolve (page, 0, FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (esa_sync_page_get_n_listed (page), ==, 0);
   g_assert_cmpint (esa_sync_page_get_conflicts (page), ==, 0);
