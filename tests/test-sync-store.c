@@ -321,6 +321,68 @@ test_ack (void)
   g_assert_cmpuint (counts.applied + counts.duplicates + counts.conflicts, ==, 0);
 }
 
+/* A conflict whose server images delete a row that other local rows still
+ * name (a debtor with positions) leaves that row as it is, so that the
+ * acknowledgement commits and later syncs go on; a row nothing names (an
+ * address) is deleted as the server says. */
+static void
+test_conflict_keeps_named_rows (void)
+{
+  g_autoptr(EsaStore) store = demo_store ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *debtor = first_debtor (store);
+  g_autofree char *address = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(JsonArray) ops = NULL;
+  g_autoptr(JsonArray) results = json_array_new ();
+  JsonArray *server_rows = json_array_new ();
+  JsonObject *result = json_object_new ();
+  EsaSyncAckCounts counts;
+  const char *tables[] = { "debtors", "addresses" };
+  gint64 last;
+
+  sql = g_strdup_printf ("SELECT id FROM addresses WHERE debtor_id = '%s' LIMIT 1", debtor);
+  address = sql_text (store, sql);
+  g_assert_nonnull (address);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM positions WHERE debtor_id = '%s'", debtor);
+  g_assert_cmpint (sql_int (store, sql), >, 0);
+
+  g_assert_true (esa_store_update_debtor_field (store, debtor, "name", "Rifiutato", &error));
+  g_assert_no_error (error);
+  ops = esa_store_sync_pending_ops (store, 0, 100, &last, &error);
+  g_assert_cmpuint (json_array_get_length (ops), ==, 1);
+
+  json_object_set_string_member (result, "op_id",
+                                 json_object_get_string_member (
+                                   json_array_get_object_element (ops, 0), "op_id"));
+  json_object_set_string_member (result, "status", "conflict");
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      JsonObject *server_row = json_object_new ();
+
+      json_object_set_string_member (server_row, "t", tables[i]);
+      json_object_set_string_member (server_row, "k", i == 0 ? debtor : address);
+      json_object_set_null_member (server_row, "after");
+      json_array_add_object_element (server_rows, server_row);
+    }
+  json_object_set_array_member (result, "rows", server_rows);
+  json_array_add_object_element (results, result);
+
+  g_assert_true (esa_store_sync_ack (store, results, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.conflicts, ==, 1);
+  g_assert_cmpint (esa_store_count_pending_ops (store, NULL), ==, 0);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM debtors WHERE id = '%s'", debtor);
+  g_assert_cmpint (sql_int (store, sql), ==, 1);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM addresses WHERE id = '%s'", address);
+  g_assert_cmpint (sql_int (store, sql), ==, 0);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  g_assert_cmpint (sql_int (store, "PRAGMA defer_foreign_keys"), ==, 0);
+}
+
 /* A purged debtor leaves nothing behind, not even a search document. */
 static void
 test_purge (void)
@@ -563,6 +625,7 @@ main (int    argc,
   g_test_add_func ("/sync-store/apply-pull", test_apply_pull);
   g_test_add_func ("/sync-store/upsert-keeps-children", test_upsert_keeps_children);
   g_test_add_func ("/sync-store/ack", test_ack);
+  g_test_add_func ("/sync-store/conflict-keeps-named-rows", test_conflict_keeps_named_rows);
   g_test_add_func ("/sync-store/purge", test_purge);
   g_test_add_func ("/sync-store/conflicts-and-assignments", test_conflicts_and_assignments);
   g_test_add_func ("/sync-store/apply-mine-again", test_apply_mine_again);

@@ -1019,6 +1019,73 @@ apply_images_in_table_order (EsaStore    *self,
   return TRUE;
 }
 
+/* A conflict's images put the op's rows back as the server has them; a row
+ * the server refused outright comes back as a deletion. When other local
+ * rows still name such a row (the payments of a refused flow), deleting it
+ * would break them, the commit would fail, and so would every later sync:
+ * the row stays as it is, and the conflict tells the officer. The check is
+ * immediate for these deletions only (the images of pulled rows may arrive
+ * children first, and are checked at commit). */
+static gboolean
+apply_conflict_images (EsaStore    *self,
+                       JsonArray   *rows,
+                       GHashTable  *touched,
+                       GError     **error)
+{
+  g_autoptr(JsonArray) upserts = json_array_new ();
+  guint n = json_array_get_length (rows);
+  guint n_tables;
+
+  esa_store_sync_tables (&n_tables);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      JsonNode *after = row != NULL ? json_object_get_member (row, "after") : NULL;
+
+      if (row != NULL && after != NULL && !JSON_NODE_HOLDS_NULL (after))
+        json_array_add_object_element (upserts, json_object_ref (row));
+    }
+  if (!apply_images_in_table_order (self, upserts, touched, error))
+    return FALSE;
+
+  /* Deepest tables first, as apply_images_in_table_order() deletes. */
+  for (gint index = (gint) n_tables - 1; index >= 0; index--)
+    for (guint i = 0; i < n; i++)
+      {
+        JsonObject *row = json_array_get_object_element (rows, i);
+        JsonNode *after = row != NULL ? json_object_get_member (row, "after") : NULL;
+        const char *t = row != NULL ? json_object_get_string_member_with_default (row, "t", NULL)
+                                    : NULL;
+        g_autoptr(GError) local = NULL;
+        gboolean kept;
+
+        if (row == NULL || (after != NULL && !JSON_NODE_HOLDS_NULL (after))
+            || esa_store_sync_table_index (t) != index)
+          continue;
+        if (!_esa_store_exec (self, "PRAGMA defer_foreign_keys = OFF; SAVEPOINT esa_conflict",
+                              error))
+          return FALSE;
+        kept = !apply_image (self, row, touched, &local)
+               && sqlite3_extended_errcode (_esa_store_get_db (self))
+                  == SQLITE_CONSTRAINT_FOREIGNKEY;
+        if (local != NULL && !kept)
+          {
+            g_propagate_error (error, g_steal_pointer (&local));
+            return FALSE;
+          }
+        if (!_esa_store_exec (self, kept ? "ROLLBACK TO esa_conflict; RELEASE esa_conflict"
+                                         : "RELEASE esa_conflict",
+                              error)
+            || !_esa_store_exec (self, "PRAGMA defer_foreign_keys = ON", error))
+          return FALSE;
+        if (kept)
+          g_debug ("conflict: %s %s stays, other rows still name it", t,
+                   json_object_get_string_member_with_default (row, "k", ""));
+      }
+  return TRUE;
+}
+
 gboolean
 esa_store_sync_ack (EsaStore          *self,
                     JsonArray         *results,
@@ -1098,7 +1165,7 @@ esa_store_sync_ack (EsaStore          *self,
 
           counts.conflicts++;
           if (rows != NULL)
-            ok = apply_images_in_table_order (self, rows, touched, error);
+            ok = apply_conflict_images (self, rows, touched, error);
         }
     }
 
