@@ -5,7 +5,9 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "esa-application.h"
 #include "esa-money.h"
+#include "esa-procedure-catalog.h"
 #include "esa-store-sync.h"
 #include "esa-sync-client.h"
 #include "esa-sync-http.h"
@@ -487,6 +489,68 @@ server_image (JsonArray  *server,
   return NULL;
 }
 
+/* The procedures whose labels name states, steps and act types: the
+ * application's, or (a page shown alone, as in the tests) loaded once. */
+static GPtrArray *
+known_procedures (void)
+{
+  static EsaProcedureCatalog *own;
+  GApplication *app = g_application_get_default ();
+
+  if (app != NULL && ESA_IS_APPLICATION (app))
+    return esa_procedure_catalog_get_procedures (
+      esa_application_get_catalog (ESA_APPLICATION (app)));
+  if (own == NULL)
+    own = esa_procedure_catalog_load ();
+  return esa_procedure_catalog_get_procedures (own);
+}
+
+/* A procedure's id in a value ("lien_notice" as the state of a case, a step
+ * or an act type) as its label in the officer's language; NULL when the
+ * column holds no such id or no procedure knows it. (transfer none) */
+static const char *
+procedure_term (const char *table,
+                const char *column,
+                const char *value)
+{
+  GPtrArray *procedures = known_procedures ();
+  gboolean state = (g_str_equal (table, "cases") && g_str_equal (column, "state"))
+                   || (g_str_equal (table, "case_events")
+                       && (g_str_equal (column, "from_state") || g_str_equal (column, "to_state")));
+  gboolean action = g_str_equal (table, "case_events") && g_str_equal (column, "action");
+  gboolean act_type = g_str_equal (table, "acts") && g_str_equal (column, "type");
+
+  for (guint i = 0; value != NULL && procedures != NULL && i < procedures->len; i++)
+    {
+      EsaProcedure *procedure = g_ptr_array_index (procedures, i);
+      const EsaState *s = state ? esa_procedure_find_state (procedure, value) : NULL;
+      const EsaAction *a = action ? esa_procedure_find_action (procedure, value) : NULL;
+      const EsaActType *t = act_type ? esa_procedure_find_act_type (procedure, value) : NULL;
+
+      if (s != NULL)
+        return esa_procedure_gettext (s->label);
+      if (a != NULL)
+        return esa_procedure_gettext (a->label);
+      if (t != NULL)
+        return esa_procedure_gettext (t->label);
+    }
+  return NULL;
+}
+
+/* member_text(), with a procedure's ids by their labels. (transfer full) */
+static char *
+record_text (const char *table,
+             JsonObject *object,
+             const char *name)
+{
+  const char *term = NULL;
+
+  if (object != NULL && json_object_has_member (object, name))
+    term = procedure_term (table, name,
+                           json_object_get_string_member_with_default (object, name, NULL));
+  return term != NULL ? g_strdup (term) : member_text (object, name);
+}
+
 /* One record of the refused change: a heading with what it is, then every
  * field an officer chose, this side's value beside the server's. */
 static void
@@ -514,8 +578,8 @@ show_record (EsaSyncPage *self,
 
       if (!g_hash_table_add (seen, l->data) || is_bookkeeping (l->data))
         continue;
-      a = member_text (mine, l->data);
-      b = member_text (theirs, l->data);
+      a = record_text (table, mine, l->data);
+      b = record_text (table, theirs, l->data);
       /* A field empty on both sides says nothing. */
       if (g_str_equal (a, "—") && g_str_equal (b, "—"))
         continue;
