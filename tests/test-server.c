@@ -876,7 +876,15 @@ test_command_conflict (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "conflict");
   conflict_id = json_object_get_string_member (result, "conflict_id");
   g_assert_nonnull (conflict_id);
-  g_assert_nonnull (strstr (json_object_get_string_member (result, "message"), to));
+  /* The message names the state the case is in by its label. */
+  {
+    EsaProcedure *procedure = esa_store_get_case_procedure (fixture->store, case_->id, NULL);
+    const EsaState *state = esa_procedure_find_state (procedure, to);
+
+    g_assert_nonnull (state);
+    g_assert_nonnull (strstr (json_object_get_string_member (result, "message"),
+                              esa_procedure_gettext (state->label)));
+  }
   result_rows = json_object_get_array_member (result, "rows");
   g_assert_cmpuint (json_array_get_length (result_rows), >=, 1);
   g_assert_cmpstr (json_object_get_string_member (

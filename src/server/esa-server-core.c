@@ -916,6 +916,33 @@ record_conflict (Apply       *apply,
   return g_steal_pointer (&result);
 }
 
+/* A state of @case_id's procedure as its label, for messages; the id when
+ * the procedure does not know it. (transfer none) */
+static const char *
+state_label (EsaServerCore *self,
+             const char    *case_id,
+             const char    *state)
+{
+  EsaProcedure *procedure = esa_store_get_case_procedure (self->store, case_id, NULL);
+  const EsaState *found = procedure != NULL && state != NULL
+                          ? esa_procedure_find_state (procedure, state) : NULL;
+
+  return found != NULL ? esa_procedure_gettext (found->label) : state;
+}
+
+/* The same for a step. (transfer none) */
+static const char *
+action_label (EsaServerCore *self,
+              const char    *case_id,
+              const char    *action)
+{
+  EsaProcedure *procedure = esa_store_get_case_procedure (self->store, case_id, NULL);
+  const EsaAction *found = procedure != NULL && action != NULL
+                           ? esa_procedure_find_action (procedure, action) : NULL;
+
+  return found != NULL ? esa_procedure_gettext (found->label) : action;
+}
+
 /* A command on a case: the server's case must be in the state the device
  * saw, and the action must be available to the server's engine. Returns a
  * conflict kind with *out_message, or NULL when it may run. */
@@ -960,8 +987,10 @@ check_command (Apply  *apply,
       *out_message = g_strdup_printf (_("The case moved on: it is now “%s” on the server, "
                                         "not “%s” as on this device, so the step was not "
                                         "applied."),
-                                      member_string (current, "state"),
-                                      member_string (before, "state"));
+                                      state_label (self, case_id,
+                                                   member_string (current, "state")),
+                                      state_label (self, case_id,
+                                                   member_string (before, "state")));
       return "state_changed";
     }
   if (action == NULL || g_str_equal (action, "undo"))
@@ -990,9 +1019,9 @@ check_command (Apply  *apply,
       *out_message = g_strdup (status->reason);
       return "guard";
     }
-  /* Translators: %s is the id of a procedure's action */
+  /* Translators: %s is a step of a case's procedure */
   *out_message = g_strdup_printf (_("The step “%s” cannot be taken on the case as it is on the "
-                                    "server."), action);
+                                    "server."), action_label (self, case_id, action));
   return "guard";
 }
 
