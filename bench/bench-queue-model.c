@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 
+#include "bench-timing.h"
 #include "esa-queue-model.h"
 
 #define ITEMS     100000
@@ -92,44 +93,16 @@ make_items (guint n)
   return items;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-typedef struct
-{
-  const char *name;
-  double      ms[RUNS];
-} Timing;
-
 static void
-report (Timing   *timing,
-        gboolean *ok)
+report (BenchTiming *timing,
+        gboolean    *ok)
 {
-  double p50;
-  double max;
-
-  qsort (timing->ms, RUNS, sizeof (double), compare_doubles);
-  p50 = timing->ms[RUNS / 2];
-  max = timing->ms[RUNS - 1];
-  printf ("%-28s p50 %7.1f ms   max %7.1f ms%s\n", timing->name, p50, max,
-          p50 > LIMIT_MS ? "   OVER THE LIMIT" : "");
-  if (p50 > LIMIT_MS)
+  bench_summarise (timing, RUNS);
+  printf ("%-28s p50 %7.1f ms   max %7.1f ms%s\n", timing->label, timing->p50, timing->max,
+          timing->p50 > LIMIT_MS ? "   OVER THE LIMIT" : "");
+  if (timing->p50 > LIMIT_MS)
     *ok = FALSE;
 }
-
-#define TIME(timing, run, code) \
-  G_STMT_START { \
-    gint64 start_ = g_get_monotonic_time (); \
-    code; \
-    (timing).ms[run] = (g_get_monotonic_time () - start_) / 1000.0; \
-  } G_STMT_END
 
 int
 main (int   argc,
@@ -137,13 +110,13 @@ main (int   argc,
 {
   const char *env = g_getenv ("ESATTORE_BENCH_ITEMS");
   guint n = env != NULL ? (guint) g_ascii_strtoull (env, NULL, 10) : ITEMS;
-  Timing load = { "load (entries, sort)" };
-  Timing by_officer = { "group by officer" };
-  Timing by_office = { "group by office" };
-  Timing by_debtor = { "sort by debtor" };
-  Timing by_due = { "back to due date" };
-  Timing overdue = { "filter overdue" };
-  Timing all = { "filter off" };
+  BenchTiming load = { "load (entries, sort)" };
+  BenchTiming by_officer = { "group by officer" };
+  BenchTiming by_office = { "group by office" };
+  BenchTiming by_debtor = { "sort by debtor" };
+  BenchTiming by_due = { "back to due date" };
+  BenchTiming overdue = { "filter overdue" };
+  BenchTiming all = { "filter off" };
   gboolean ok = TRUE;
   guint shown = 0;
 
@@ -158,20 +131,20 @@ main (int   argc,
       GListModel *sorted = esa_queue_model_get_model (model);
 
       esa_queue_model_set_group (model, ESA_QUEUE_GROUP_WHEN);
-      TIME (load, run, esa_queue_model_set_items (model, items));
+      BENCH_TIME (load, run, esa_queue_model_set_items (model, items));
       g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n);
 
-      TIME (by_officer, run, esa_queue_model_set_group (model, ESA_QUEUE_GROUP_OFFICER));
-      TIME (by_office, run, esa_queue_model_set_group (model, ESA_QUEUE_GROUP_OFFICE));
-      TIME (by_debtor, run,
+      BENCH_TIME (by_officer, run, esa_queue_model_set_group (model, ESA_QUEUE_GROUP_OFFICER));
+      BENCH_TIME (by_office, run, esa_queue_model_set_group (model, ESA_QUEUE_GROUP_OFFICE));
+      BENCH_TIME (by_debtor, run,
             esa_queue_model_set_group (model, ESA_QUEUE_GROUP_NONE);
             esa_queue_model_set_sort (model, ESA_QUEUE_SORT_DEBTOR));
-      TIME (by_due, run,
+      BENCH_TIME (by_due, run,
             esa_queue_model_set_sort (model, ESA_QUEUE_SORT_DUE);
             esa_queue_model_set_group (model, ESA_QUEUE_GROUP_WHEN));
-      TIME (overdue, run, esa_queue_model_set_when (model, ESA_QUEUE_WHEN_OVERDUE));
+      BENCH_TIME (overdue, run, esa_queue_model_set_when (model, ESA_QUEUE_WHEN_OVERDUE));
       shown = g_list_model_get_n_items (sorted);
-      TIME (all, run, esa_queue_model_set_when (model, ESA_QUEUE_WHEN_ALL));
+      BENCH_TIME (all, run, esa_queue_model_set_when (model, ESA_QUEUE_WHEN_ALL));
       g_assert_cmpuint (g_list_model_get_n_items (sorted), ==, n);
     }
 

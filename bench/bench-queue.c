@@ -1,10 +1,13 @@
-/* The store side of the work queues: a database with ESATTORE_BENCH_ITEMS
- * open cases with deadlines (default 100,000), spread over 3 offices and 24
- * officers; the queue is loaded from the store (esa_store_queue_items(),
- * every kind, sorted by due date) and re-sorted by assignee and by due date
- * again. Prints p50 and max in ms over the runs, and fails when the median
- * of opening plus one re-sort is over 100 ms (issue 7: "a queue of 100,000
- * items opens and re-sorts in under 100 ms").
+/* Opening a work queue of ESATTORE_BENCH_ITEMS items (default 100,000) as
+ * the officer waits for it: the store reads the open deadlines of a
+ * database of that many cases over 3 offices and 24 officers
+ * (esa_store_queue_items(), as "Team queues" asks), and the page's list
+ * model (EsaQueueModel) is built from them, as the page does on every
+ * reload (one model for the page's life, grouped by due date); then the
+ * ways the officer can re-sort it, each timed on its own. Prints a table of p50 and max in ms
+ * over the runs with the load average, and fails when the median of
+ * opening plus the slowest re-sort is over 100 ms (issue 7: "a queue of
+ * 100,000 items opens and re-sorts in under 100 ms").
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,12 +17,13 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 
+#include "bench-timing.h"
+#include "esa-queue-model.h"
 #include "esa-store-private.h"
 #include "esa-store-queues.h"
 
-#define RUNS 5
+#define RUNS 9
 #define LIMIT_MS 100.0
-
 static void
 exec_sql (sqlite3    *db,
           const char *sql)
@@ -100,24 +104,22 @@ fill (EsaStore *store,
   g_rand_free (rand);
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
+static void
+print_row (const BenchTiming *timing)
 {
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
+  g_print ("| %-40s | %8.1f | %8.1f | %8.1f |\n", timing->label, timing->p50, timing->max,
+           timing->cpu_p50);
 }
 
-static void
-report (const char *label,
-        GArray     *ms,
-        double     *out_median)
+static char *
+load_average (void)
 {
-  g_array_sort (ms, compare_double);
-  *out_median = g_array_index (ms, double, ms->len / 2);
-  g_print ("%-34s p50 %7.1f ms   max %7.1f ms\n", label, *out_median,
-           g_array_index (ms, double, ms->len - 1));
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return g_strdup ("unknown");
+  g_strchomp (text);
+  return g_strdup (text);
 }
 
 int
@@ -128,51 +130,85 @@ main (int   argc,
   guint n_items = items_env != NULL ? (guint) atoi (items_env) : 100000;
   g_autoptr(GError) error = NULL;
   g_autoptr(EsaStore) store = NULL;
-  g_autoptr(GArray) load = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) by_assignee = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) by_due = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(EsaQueueModel) model = NULL;
   g_autofree char *dir = g_dir_make_tmp ("esa-bench-queue-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "queue.db", NULL);
-  EsaQueueFilter filter = { .today = "2026-11-23" };
-  double load_p50, assignee_p50, due_p50;
+  g_autofree char *load_before = NULL;
+  g_autofree char *load_after = NULL;
+  /* What "Team queues" asks: every item, in due order (the model groups). */
+  EsaQueueFilter filter = { .today = "2026-11-23", .group = ESA_QUEUE_GROUP_NONE };
+  BenchTiming store_load = { "store: esa_store_queue_items()" };
+  BenchTiming model_load = { "model: esa_queue_model_set_items()" };
+  BenchTiming open = { "open (store + model)" };
+  BenchTiming by_officer = { "re-sort: group by officer" };
+  BenchTiming by_office = { "re-sort: group by office" };
+  BenchTiming by_assignee = { "re-sort: sort by assignee" };
+  BenchTiming by_debtor = { "re-sort: sort by debtor" };
+  BenchTiming by_due = { "re-sort: back to due date, by when" };
+  BenchTiming *resorts[] = { &by_officer, &by_office, &by_assignee, &by_debtor, &by_due };
+  BenchTiming *slowest;
+  double total;
   guint n_loaded = 0;
 
+  if (n_items == 0)
+    n_items = 100000;
   store = esa_store_open (path, &error);
   g_assert_no_error (error);
   fill (store, n_items);
-  g_print ("queue of %u items (%s)\n", n_items, path);
 
+  load_before = load_average ();
+  model = esa_queue_model_new ();
+  esa_queue_model_set_group (model, ESA_QUEUE_GROUP_WHEN);
   for (guint run = 0; run < RUNS; run++)
     {
-      g_autoptr(GPtrArray) items = NULL;
-      gint64 t0, t1, t2, t3;
-      double ms;
+      GPtrArray *items = NULL;
 
-      t0 = g_get_monotonic_time ();
-      items = esa_store_queue_items (store, &filter, &error);
-      t1 = g_get_monotonic_time ();
+      BENCH_TIME (store_load, run, items = esa_store_queue_items (store, &filter, &error));
       g_assert_no_error (error);
       n_loaded = items->len;
-      g_ptr_array_sort (items, esa_queue_item_compare_assignee);
-      t2 = g_get_monotonic_time ();
-      g_ptr_array_sort (items, esa_queue_item_compare_due);
-      t3 = g_get_monotonic_time ();
+      BENCH_TIME (model_load, run, esa_queue_model_set_items (model, items));
+      open.ms[run] = store_load.ms[run] + model_load.ms[run];
+      open.cpu_ms[run] = store_load.cpu_ms[run] + model_load.cpu_ms[run];
+      g_assert_cmpuint (g_list_model_get_n_items (esa_queue_model_get_model (model)), ==,
+                        n_loaded);
 
-      ms = (t1 - t0) / 1000.0;
-      g_array_append_val (load, ms);
-      ms = (t2 - t1) / 1000.0;
-      g_array_append_val (by_assignee, ms);
-      ms = (t3 - t2) / 1000.0;
-      g_array_append_val (by_due, ms);
+      BENCH_TIME (by_officer, run, esa_queue_model_set_group (model, ESA_QUEUE_GROUP_OFFICER));
+      BENCH_TIME (by_office, run, esa_queue_model_set_group (model, ESA_QUEUE_GROUP_OFFICE));
+      BENCH_TIME (by_assignee, run,
+            esa_queue_model_set_group (model, ESA_QUEUE_GROUP_NONE);
+            esa_queue_model_set_sort (model, ESA_QUEUE_SORT_ASSIGNEE));
+      BENCH_TIME (by_debtor, run, esa_queue_model_set_sort (model, ESA_QUEUE_SORT_DEBTOR));
+      BENCH_TIME (by_due, run,
+            esa_queue_model_set_sort (model, ESA_QUEUE_SORT_DUE);
+            esa_queue_model_set_group (model, ESA_QUEUE_GROUP_WHEN));
     }
+  load_after = load_average ();
 
-  g_print ("items loaded: %u, %d runs\n", n_loaded, RUNS);
-  report ("open (load from the store, sorted)", load, &load_p50);
-  report ("re-sort by assignee", by_assignee, &assignee_p50);
-  report ("re-sort by due date", by_due, &due_p50);
-  g_print ("open + re-sort (p50): %.1f ms (limit %.0f ms)\n",
-           load_p50 + MAX (assignee_p50, due_p50), LIMIT_MS);
+  bench_summarise (&store_load, RUNS);
+  bench_summarise (&model_load, RUNS);
+  bench_summarise (&open, RUNS);
+  slowest = resorts[0];
+  for (guint i = 0; i < G_N_ELEMENTS (resorts); i++)
+    {
+      bench_summarise (resorts[i], RUNS);
+      if (resorts[i]->p50 > slowest->p50)
+        slowest = resorts[i];
+    }
+  total = open.p50 + slowest->p50;
 
+  g_print ("queue of %u items, %d runs, load average %s (before) / %s (after)\n",
+           n_loaded, RUNS, load_before, load_after);
+  g_print ("| %-40s | %8s | %8s | %8s |\n", "operation", "p50 ms", "max ms", "cpu p50");
+  g_print ("|------------------------------------------|----------|----------|----------|\n");
+  print_row (&store_load);
+  print_row (&model_load);
+  print_row (&open);
+  for (guint i = 0; i < G_N_ELEMENTS (resorts); i++)
+    print_row (resorts[i]);
+  g_print ("open + slowest re-sort (%s), p50: %.1f ms, limit %.0f ms: %s\n",
+           slowest->label, total, LIMIT_MS, total <= LIMIT_MS ? "met" : "NOT MET");
+
+  g_clear_object (&model);
   g_clear_object (&store);
   {
     g_autofree char *wal = g_strconcat (path, "-wal", NULL);
@@ -187,5 +223,5 @@ main (int   argc,
         g_rmdir (dir);
       }
   }
-  return load_p50 + MAX (assignee_p50, due_p50) <= LIMIT_MS ? 0 : 1;
+  return total <= LIMIT_MS ? 0 : 1;
 }

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -787,6 +788,216 @@ test_dashboard (Fixture       *fixture,
   g_assert_nonnull (strstr (csv, "Anna Rossi,2026-W"));
 }
 
+/* The item of @id in @items, or NULL. */
+static const EsaQueueItem *
+find_item (GPtrArray  *items,
+           const char *id)
+{
+  for (guint i = 0; i < items->len; i++)
+    if (g_str_equal (((EsaQueueItem *) g_ptr_array_index (items, i))->id, id))
+      return g_ptr_array_index (items, i);
+  return NULL;
+}
+
+/* The table the deadlines are read from (migration 009) follows every
+ * write to cases, debtors, users and offices: after each, it holds exactly
+ * what the join of those tables gives. */
+static void
+assert_deadlines_in_step (EsaStore *store)
+{
+  static const char *join =
+    "SELECT c.next_deadline, c.id, c.office_id, o.name, c.body_id, c.officer_id, u.name, "
+    "  c.debtor_id, d.name, c.state, c.next_deadline_label "
+    "FROM cases c LEFT JOIN offices o ON o.id = c.office_id "
+    "LEFT JOIN users u ON u.id = c.officer_id LEFT JOIN debtors d ON d.id = c.debtor_id "
+    "WHERE c.closed_on IS NULL AND c.next_deadline IS NOT NULL";
+  g_autofree char *missing = g_strdup_printf ("SELECT count(*) FROM (%s EXCEPT "
+                                              "SELECT * FROM queue_deadlines)", join);
+  g_autofree char *extra = g_strdup_printf ("SELECT count(*) FROM (SELECT * FROM "
+                                            "queue_deadlines EXCEPT %s)", join);
+
+  g_assert_cmpint (sql_int (store, missing, NULL), ==, 0);
+  g_assert_cmpint (sql_int (store, extra, NULL), ==, 0);
+}
+
+static void
+test_deadlines_in_step (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  const EsaQueueItem *item;
+
+  assert_deadlines_in_step (fixture->store);
+
+  /* A debtor renamed through the store, an officer and an office renamed,
+   * a case closed, a deadline moved, a case reassigned, a new case. */
+  g_assert_true (esa_store_update_debtor_field (fixture->store, "d-001", "name",
+                                                "Debitore Uno", &error));
+  g_assert_no_error (error);
+  exec_sql (fixture->store,
+            "UPDATE users SET name = 'Anna Rossi-Neri' WHERE id = 'u-a';"
+            "UPDATE offices SET name = 'Sede nuova' WHERE id = 'o-2';"
+            "UPDATE cases SET closed_on = '2026-11-20' WHERE id = 'c-00000';"
+            "UPDATE cases SET next_deadline = '2027-03-01' WHERE id = 'c-00002';"
+            "UPDATE cases SET officer_id = 'u-c' WHERE id = 'c-00003';"
+            "INSERT INTO cases (id, debtor_id, body_id, office_id, procedure_id, state, "
+            "  opened_on, next_deadline) VALUES ('c-new', 'd-002', 'b-it', 'o-1', "
+            "  'it-coercive', 'loaded', '2026-11-20', '2026-11-24');"
+            "DELETE FROM cases WHERE id = 'c-00004';");
+  assert_deadlines_in_step (fixture->store);
+
+  items = all_items (fixture->store);
+  g_assert_null (find_item (items, "case:c-00000"));
+  g_assert_null (find_item (items, "case:c-00004"));
+  item = find_item (items, "case:c-00001");
+  g_assert_cmpstr (item->debtor_name, ==, "Debitore Uno");
+  g_assert_cmpstr (item->assignee_name, ==, "Bruno Bianchi");
+  item = find_item (items, "case:c-00002");
+  g_assert_cmpstr (item->due_on, ==, "2027-03-01");
+  g_assert_cmpint (item->when, ==, ESA_QUEUE_WHEN_LATER);
+  g_assert_true (item == g_ptr_array_index (items, items->len - 1));
+  g_assert_cmpstr (find_item (items, "case:c-00003")->assignee_name, ==, "Carla Verdi");
+  g_assert_cmpstr (find_item (items, "case:c-00009")->office_name, ==, "Sede nuova");
+  g_assert_cmpstr (find_item (items, "case:c-00006")->assignee_name, ==, "Anna Rossi-Neri");
+  g_assert_cmpstr (find_item (items, "case:c-new")->debtor_name, ==, "Debitore 002");
+}
+
+/* The service levels of DOMAIN.md that the data allows, each from its
+ * parameter table: injunctions ready for print after a load list's
+ * approval, the insolvency claim, the conclusion of a case. */
+static void
+test_service_levels (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) later = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("esa-queues-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  const EsaQueueItem *item;
+  gint64 n_claims;
+
+  exec_sql (fixture->store,
+            "UPDATE load_lists SET state = 'approved', approved_by = 'u-resp', "
+            "  approved_on = '2026-11-20' WHERE id = 'll-1';"
+            "INSERT INTO positions (id, debtor_id, body_id, load_list_id, revenue_type, year, "
+            "  reference, due_date, currency, principal) VALUES "
+            "  ('p-1', 'd-010', 'b-it', 'll-1', 'TARI', 2026, 'TARI-1', '2026-06-30', 'EUR', "
+            "   10000);"
+            "INSERT INTO case_positions (case_id, position_id) VALUES ('c-00010', 'p-1');"
+            "UPDATE debtors SET insolvent_since = '2026-11-10' WHERE id = 'd-005';"
+            "INSERT INTO acts (id, case_id, debtor_id, type, number, issued_on) VALUES "
+            "  ('a-1', 'c-00011', 'd-011', 'injunction', 'ING-1', '2024-11-01'),"
+            "  ('a-2', 'c-00205', 'd-005', 'insolvency_claim', 'INS-1', '2026-11-12');"
+            "INSERT INTO notifications (id, act_id, attempt, method, state, sent_on, "
+            "  delivered_on) VALUES "
+            "  ('n-1', 'a-1', 1, 'post', 'failed', '2024-11-02', NULL),"
+            "  ('n-2', 'a-1', 2, 'post', 'delivered', '2024-11-20', '2024-11-30');");
+
+  items = all_items (fixture->store);
+  /* Approved 20 November, 5 days; the case has no act yet. */
+  item = find_item (items, "sl:print:ll-1");
+  g_assert_nonnull (item);
+  g_assert_cmpstr (item->due_on, ==, "2026-11-25");
+  g_assert_cmpstr (item->reference, ==, "TARI-2026-1");
+  g_assert_null (find_item (items, "sl:load_list_verify:ll-1"));
+  /* Insolvent since 10 November, 15 days: each open case of the debtor but
+   * the one whose claim was filed. */
+  item = find_item (items, "sl:insolvency_claim:c-00005");
+  g_assert_nonnull (item);
+  g_assert_cmpstr (item->due_on, ==, "2026-11-25");
+  g_assert_cmpstr (item->debtor_id, ==, "d-005");
+  g_assert_nonnull (find_item (items, "sl:insolvency_claim:c-00405"));
+  g_assert_null (find_item (items, "sl:insolvency_claim:c-00205"));
+  /* Delivered 30 November 2024 (the failed attempt does not count), 24
+   * months: due within the week. */
+  item = find_item (items, "sl:conclude:c-00011");
+  g_assert_nonnull (item);
+  g_assert_cmpstr (item->due_on, ==, "2026-11-30");
+  g_assert_cmpstr (item->reference, ==, "ING-1");
+  g_assert_cmpint (item->when, ==, ESA_QUEUE_WHEN_WEEK);
+  /* The cases, the print, the conclusion and the claims of d-005 but one. */
+  n_claims = sql_int (fixture->store, "SELECT count(*) - 1 FROM cases WHERE debtor_id = ?1",
+                      "d-005");
+  g_assert_cmpuint (items->len, ==, N_CASES + 2 + n_claims);
+
+  /* Done: the injunction issued, the case closed. */
+  exec_sql (fixture->store,
+            "INSERT INTO acts (id, case_id, debtor_id, type, number, issued_on) VALUES "
+            "  ('a-3', 'c-00010', 'd-010', 'injunction', 'ING-2', '2026-11-21');"
+            "UPDATE cases SET closed_on = '2026-11-21' WHERE id = 'c-00011';");
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = all_items (fixture->store);
+  g_assert_null (find_item (items, "sl:print:ll-1"));
+  g_assert_null (find_item (items, "sl:conclude:c-00011"));
+
+  /* A body's own entry, valid from a date, changes its deadline from then. */
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "body.json", NULL);
+  g_assert_true (g_file_set_contents (path,
+                                      "{ \"tables\": [ { \"name\": "
+                                      "\"it.queue.insolvency_claim.days\", \"unit\": \"days\", "
+                                      "\"entries\": [ { \"valid_from\": \"2026-11-01\", "
+                                      "\"body\": \"b-it\", \"value\": 30 } ] } ] }",
+                                      -1, &error));
+  g_assert_true (esa_parameters_load_file (fixture->params, path, &error));
+  g_assert_no_error (error);
+  later = all_items (fixture->store);
+  g_assert_cmpstr (find_item (later, "sl:insolvency_claim:c-00005")->due_on, ==, "2026-12-10");
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* The collection rate: of what was to be collected in the period, the
+ * share paid in it. */
+static void
+test_collection_rate (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsaDashboard) dashboard = NULL;
+
+  /* p-1: 100.00 due in October, 10.00 paid before the period and 40.00 in
+   * it; p-2: 60.00 due in the period, unpaid; p-3: due after it; p-4:
+   * cancelled. */
+  exec_sql (fixture->store,
+            "INSERT INTO positions (id, debtor_id, body_id, revenue_type, year, reference, "
+            "  due_date, currency, principal, paid, state) VALUES "
+            "  ('p-1', 'd-001', 'b-it', 'TARI', 2026, 'R-1', '2026-10-01', 'EUR', 10000, 5000, "
+            "   'open'),"
+            "  ('p-2', 'd-002', 'b-it', 'TARI', 2026, 'R-2', '2026-11-15', 'EUR', 6000, 0, "
+            "   'open'),"
+            "  ('p-3', 'd-003', 'b-it', 'TARI', 2026, 'R-3', '2027-02-01', 'EUR', 9000, 0, "
+            "   'open'),"
+            "  ('p-4', 'd-004', 'b-it', 'TARI', 2026, 'R-4', '2026-10-01', 'EUR', 7000, 0, "
+            "   'cancelled');"
+            "INSERT INTO payments (id, debtor_id, position_id, body_id, amount, currency, "
+            "  paid_on, channel, state) VALUES "
+            "  ('y-1', 'd-001', 'p-1', 'b-it', 1000, 'EUR', '2026-10-15', 'pagopa', 'applied'),"
+            "  ('y-2', 'd-001', 'p-1', 'b-it', 4000, 'EUR', '2026-11-10', 'pagopa', 'applied');");
+
+  esa_store_set_acting_user (fixture->store, "u-lead");
+  dashboard = esa_store_dashboard (fixture->store, "o-1", "2026-11-01", TODAY, TODAY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dashboard->currency, ==, "EUR");
+  g_assert_cmpint (dashboard->collected, ==, 4000);
+  /* 40.00 paid + 50.00 still open on p-1 + 60.00 on p-2. */
+  g_assert_cmpint (dashboard->charged, ==, 15000);
+  g_assert_cmpint (dashboard->positions, ==, 2);
+  g_assert_cmpint (dashboard->positions_paid, ==, 1);
+  g_assert_cmpint (dashboard->collection_rate_ppm, ==, G_GINT64_CONSTANT (4000) * 1000000 / 15000);
+  g_clear_pointer (&dashboard, esa_dashboard_free);
+
+  /* Read for October: the 10.00 then, and the 40.00 paid after it is
+   * counted as open at its end. */
+  dashboard = esa_store_dashboard (fixture->store, "o-1", "2026-10-01", "2026-10-31", TODAY,
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dashboard->collected, ==, 1000);
+  g_assert_cmpint (dashboard->charged, ==, 1000 + 5000 + 4000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -805,6 +1016,9 @@ main (int   argc,
   ADD ("knowledge", test_knowledge);
   ADD ("appointments", test_appointments);
   ADD ("dashboard", test_dashboard);
+  ADD ("deadlines-in-step", test_deadlines_in_step);
+  ADD ("service-levels", test_service_levels);
+  ADD ("collection-rate", test_collection_rate);
 
   return g_test_run ();
 }

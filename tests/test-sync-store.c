@@ -415,7 +415,8 @@ test_conflicts_and_assignments (void)
   g_autoptr(EsaStore) store = demo_store ();
   g_autoptr(GError) error = NULL;
   g_autofree char *debtor = first_debtor (store);
-  g_autofree char *user = sql_text (store, "SELECT id FROM users ORDER BY id LIMIT 1");
+  g_autofree char *user = sql_text (store, "SELECT id FROM users WHERE role = 'officer' "
+                                                      "ORDER BY id LIMIT 1");
   g_autoptr(JsonArray) rows = json_array_new ();
   g_autoptr(GPtrArray) conflicts = NULL;
   g_autofree char *assignment = NULL;
@@ -450,6 +451,20 @@ test_conflicts_and_assignments (void)
   conflicts = esa_store_sync_list_conflicts (store, TRUE, &error);
   g_assert_cmpuint (conflicts->len, ==, 1);
   g_assert_nonnull (((EsaSyncConflict *) conflicts->pdata[0])->debtor_name);
+
+  /* An auditor reads conflicts but settles none. */
+  {
+    g_autofree char *auditor = sql_text (store, "SELECT id FROM users WHERE role = 'auditor' "
+                                                "ORDER BY id LIMIT 1");
+
+    g_assert_nonnull (auditor);
+    esa_store_set_acting_user (store, auditor);
+    g_assert_false (esa_store_sync_resolve_conflict (store,
+                                                     "c0000000-0000-4000-8000-000000000001",
+                                                     "Kept the server's act", &error));
+    g_assert_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_FORBIDDEN);
+    g_clear_error (&error);
+  }
 
   esa_store_set_acting_user (store, user);
   g_assert_true (esa_store_sync_resolve_conflict (store, "c0000000-0000-4000-8000-000000000001",
@@ -486,7 +501,8 @@ test_apply_mine_again (void)
   g_autoptr(EsaStore) store = demo_store ();
   g_autoptr(GError) error = NULL;
   g_autofree char *debtor = first_debtor (store);
-  g_autofree char *user = sql_text (store, "SELECT id FROM users ORDER BY id LIMIT 1");
+  g_autofree char *user = sql_text (store, "SELECT id FROM users WHERE role = 'officer' "
+                                                      "ORDER BY id LIMIT 1");
   g_autofree char *op_text = NULL;
   g_autofree char *sql = NULL;
   g_autofree char *name = NULL;

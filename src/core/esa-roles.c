@@ -56,6 +56,16 @@ static const ActionInfo actions[] = {
   { ESA_ACTION_KNOWLEDGE_APPROVE, N_("approve knowledge cards") },
   { ESA_ACTION_APPOINTMENT_BOOK, N_("book appointments") },
   { ESA_ACTION_STATS_VIEW, N_("see contact-center statistics") },
+  { ESA_ACTION_CASE_STEP, N_("run or undo steps of a case") },
+  { ESA_ACTION_LOAD_LIST_IMPORT, N_("import load lists") },
+  { ESA_ACTION_LOAD_LIST_APPROVE, N_("approve or reject load lists") },
+  { ESA_ACTION_PAYMENT_IMPORT, N_("import payment flows") },
+  { ESA_ACTION_PAYMENT_ASSIGN, N_("assign payments") },
+  { ESA_ACTION_PAYMENT_PARK, N_("park payments") },
+  { ESA_ACTION_DOCUMENT_PRINT, N_("produce documents and print batches") },
+  { ESA_ACTION_DEBTOR_EDIT, N_("change debtors’ data") },
+  { ESA_ACTION_INSTALMENT_CONFIRM, N_("confirm instalment plans") },
+  { ESA_ACTION_SYNC_RESOLVE, N_("resolve sync conflicts") },
 };
 
 static const RoleInfo *

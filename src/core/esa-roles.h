@@ -46,6 +46,26 @@ G_BEGIN_DECLS
 #define ESA_ACTION_APPOINTMENT_BOOK   "appointment.book"
 /* Monthly contact-center statistics. */
 #define ESA_ACTION_STATS_VIEW         "stats.view"
+/* Run a step of a case's procedure (and undo it): esa_store_case_do(). */
+#define ESA_ACTION_CASE_STEP          "case.step"
+/* Import a load list, and keep a body's column mapping for it. */
+#define ESA_ACTION_LOAD_LIST_IMPORT   "load_list.import"
+/* Approve or reject a load list (the four-eyes rule and the office apply too). */
+#define ESA_ACTION_LOAD_LIST_APPROVE  "load_list.approve"
+/* Import a payment flow, and keep a body's column mapping for it. */
+#define ESA_ACTION_PAYMENT_IMPORT     "payment.import"
+/* Assign an unmatched payment to a position or a debtor. */
+#define ESA_ACTION_PAYMENT_ASSIGN     "payment.assign"
+/* Park an unmatched payment with a note. */
+#define ESA_ACTION_PAYMENT_PARK       "payment.park"
+/* Produce documents: an act's PDF, a print batch. */
+#define ESA_ACTION_DOCUMENT_PRINT     "document.print"
+/* Change a debtor's data (addresses, contacts, fields) or move the dossier. */
+#define ESA_ACTION_DEBTOR_EDIT        "debtor.edit"
+/* Confirm instalment plans proposed for overdue instalments. */
+#define ESA_ACTION_INSTALMENT_CONFIRM "instalment.confirm"
+/* Resolve a sync conflict (keep mine or theirs). */
+#define ESA_ACTION_SYNC_RESOLVE       "sync.resolve"
 
 #define ESA_TYPE_ROLES (esa_roles_get_type ())
 G_DECLARE_FINAL_TYPE (EsaRoles, esa_roles, ESA, ROLES, GObject)

@@ -299,8 +299,8 @@ fill_figures (EsaDashboardPage *self)
       g_autofree char *collected = esa_money_format (p->collected, p->currency);
       g_autofree char *charged = esa_money_format (p->charged, p->currency);
 
-      /* Translators: "€ 1.200,00 of € 10.000,00 loaded in the period" */
-      rate_detail = g_strdup_printf (_("%s of %s loaded in the period"), collected, charged);
+      /* Translators: "€ 1.200,00 paid of € 10.000,00 due in the period" */
+      rate_detail = g_strdup_printf (_("%s paid of %s due in the period"), collected, charged);
     }
   else
     rate_detail = g_strdup (_("by count of positions: the offices mix currencies"));

@@ -8,9 +8,11 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "esa-acting.h"
 #include "esa-date.h"
 #include "esa-money.h"
 #include "esa-payments-page-private.h"
+#include "esa-roles.h"
 #include "esa-store-instalments.h"
 #include "esa-store-payments.h"
 
@@ -208,6 +210,7 @@ candidate_row_new (EsaPaymentsPage           *self,
   g_object_set_data_full (G_OBJECT (button), "position-id", g_strdup (candidate->position_id),
                           g_free);
   g_signal_connect (button, "clicked", G_CALLBACK (on_assign_clicked), self);
+  esa_acting_gate (button, self->store, ESA_ACTION_PAYMENT_ASSIGN, NULL);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
   return row;
 }
@@ -257,6 +260,7 @@ on_payment_expanded (AdwExpanderRow  *expander,
   g_object_set_data_full (G_OBJECT (park_button), "payment-id", g_strdup (payment_id), g_free);
   g_object_set_data (G_OBJECT (park_button), "note-entry", park_row);
   g_signal_connect (park_button, "clicked", G_CALLBACK (on_park_clicked), self);
+  esa_acting_gate (park_button, self->store, ESA_ACTION_PAYMENT_PARK, NULL);
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (park_row), park_button);
   adw_expander_row_add_row (expander, park_row);
 }
@@ -358,13 +362,9 @@ load_queue (EsaPaymentsPage *self)
 static gboolean
 acting_is_team_lead (EsaPaymentsPage *self)
 {
-  const char *acting = esa_store_get_acting_user (self->store);
-  g_autoptr(EsaUser) user = NULL;
-
-  if (acting == NULL)
-    return FALSE;
-  user = esa_store_get_user (self->store, acting, NULL);
-  return user != NULL && user->role == ESA_ROLE_TEAM_LEAD;
+  /* A named user whose role the roles table lets confirm (a team lead). */
+  return esa_store_get_acting_user (self->store) != NULL
+         && esa_acting_allows (self->store, ESA_ACTION_INSTALMENT_CONFIRM, NULL);
 }
 
 static gboolean

@@ -350,7 +350,10 @@ bind_row (GtkSignalListItemFactory *factory,
 
   title = item->debtor_name != NULL ? item->debtor_name : item->title;
   gtk_label_set_text (GTK_LABEL (row->title), title);
-  if (item->debtor_name != NULL && item->reference != NULL)
+  /* A title that names its reference already ("Notify act ING-… again")
+   * does not repeat it. */
+  if (item->debtor_name != NULL && item->reference != NULL
+      && strstr (item->title, item->reference) == NULL)
     /* Translators: "Notice served: 60 days to pay · ING-2026-000123" */
     subtitle = g_strdup_printf (_("%s · %s"), item->title, item->reference);
   else if (item->debtor_name != NULL)
@@ -430,7 +433,9 @@ esa_queue_page_reload (EsaQueuePage *self)
 
   filter.user_id = self->team ? NULL : esa_store_get_acting_user (self->store);
   filter.when = ESA_QUEUE_WHEN_ALL;
-  filter.group = esa_queue_model_get_group (self->model);
+  /* The store gives every item in due order, which the model groups and
+   * sorts as the officer chose, fastest from that order. */
+  filter.group = ESA_QUEUE_GROUP_NONE;
   filter.today = self->today;
 
   if (!self->team && filter.user_id == NULL)

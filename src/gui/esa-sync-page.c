@@ -5,9 +5,11 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "esa-acting.h"
 #include "esa-application.h"
 #include "esa-money.h"
 #include "esa-procedure-catalog.h"
+#include "esa-roles.h"
 #include "esa-store-sync.h"
 #include "esa-sync-client.h"
 #include "esa-sync-http.h"
@@ -32,6 +34,8 @@ struct _EsaSyncPage
   AdwActionRow           *who_row;
   AdwActionRow           *why_row;
   GtkListBox             *detail_list;
+  GtkWidget              *keep_server_button;
+  GtkWidget              *apply_mine_button;
 
   EsaStore               *store;
   EsaSyncClient          *client;
@@ -605,6 +609,10 @@ show_conflict (EsaSyncPage     *self,
   if (conflict == NULL)
     return;
 
+  /* A role that may not settle conflicts (an auditor) sees why. */
+  esa_acting_gate (self->keep_server_button, self->store, ESA_ACTION_SYNC_RESOLVE, NULL);
+  esa_acting_gate (self->apply_mine_button, self->store, ESA_ACTION_SYNC_RESOLVE, NULL);
+
   when = format_when (conflict->created_at);
   set_subtitle (self->when_row, when != NULL ? when : _("Unknown"));
   set_subtitle (self->who_row, conflict->user_name != NULL ? conflict->user_name
@@ -1090,6 +1098,8 @@ esa_sync_page_class_init (EsaSyncPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, who_row);
   gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, why_row);
   gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, detail_list);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, keep_server_button);
+  gtk_widget_class_bind_template_child (widget_class, EsaSyncPage, apply_mine_button);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_conflict_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_keep_server_clicked);

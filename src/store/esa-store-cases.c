@@ -14,6 +14,7 @@
 #include "esa-core-error.h"
 #include "esa-date.h"
 #include "esa-money.h"
+#include "esa-roles.h"
 #include "esa-rules.h"
 #include "esa-store-private.h"
 #include "esa-uuid.h"
@@ -409,22 +410,6 @@ read_actor (EsaStore    *self,
 
   *out_role = _esa_stmt_dup_text (stmt, 0);
   return TRUE;
-}
-
-static gboolean
-is_auditor (const char *role)
-{
-  return g_strcmp0 (role, "auditor") == 0;
-}
-
-static gboolean
-refuse_auditor (EsaStore  *self,
-                GError   **error)
-{
-  return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
-                          _("User %s is an auditor: auditors may read everything but change "
-                            "nothing"),
-                          esa_store_get_acting_user (self));
 }
 
 /* Records @iso under @field unless a later date is recorded there. */
@@ -1713,8 +1698,8 @@ do_action (EsaStore         *self,
 
   if (!read_actor (self, &role, error))
     return FALSE;
-  if (is_auditor (role))
-    return refuse_auditor (self, error);
+  if (!_esa_store_check_action (self, ESA_ACTION_CASE_STEP, error))
+    return FALSE;
 
   events = read_standing_events (self, row->id, error);
   if (events == NULL
@@ -2091,8 +2076,8 @@ undo_step (EsaStore    *self,
     return FALSE;
   if (!read_actor (self, &role, error))
     return FALSE;
-  if (is_auditor (role))
-    return refuse_auditor (self, error);
+  if (!_esa_store_check_action (self, ESA_ACTION_CASE_STEP, error))
+    return FALSE;
 
   if (g_str_equal (step->action, UNDO_ACTION))
     return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
@@ -2221,15 +2206,12 @@ compare_available_first (gconstpointer a,
   return (gint) y->available - (gint) x->available;
 }
 
-/* Every action blocked for an auditor, saying why first. */
+/* Every action blocked for a role that may not run steps, saying why
+ * first (the reason of the roles table). */
 static void
-block_for_auditor (EsaStore  *self,
-                   GPtrArray *statuses)
+block_for_role (GPtrArray  *statuses,
+                const char *sentence)
 {
-  g_autofree char *sentence =
-    g_strdup_printf (_("User %s is an auditor: auditors may read everything but change nothing"),
-                     esa_store_get_acting_user (self));
-
   for (guint i = 0; i < statuses->len; i++)
     {
       EsaActionStatus *status = g_ptr_array_index (statuses, i);
@@ -2258,6 +2240,7 @@ evaluate_case (EsaStore     *self,
   g_autoptr(EsaCaseContext) context = NULL;
   g_autoptr(GPtrArray) statuses = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) refusal = NULL;
   g_autofree char *role = NULL;
   EsaProcedure *procedure;
   GDate day;
@@ -2288,8 +2271,8 @@ evaluate_case (EsaStore     *self,
       return NULL;
     }
 
-  if (is_auditor (role))
-    block_for_auditor (self, statuses);
+  if (!_esa_store_check_action (self, ESA_ACTION_CASE_STEP, &refusal))
+    block_for_role (statuses, refusal->message);
   /* A stable sort: each group keeps the order of the file. */
   g_ptr_array_sort (statuses, compare_available_first);
   return g_steal_pointer (&statuses);

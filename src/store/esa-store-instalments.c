@@ -12,6 +12,7 @@
 
 #include "esa-date.h"
 #include "esa-money.h"
+#include "esa-roles.h"
 #include "esa-rules.h"
 #include "esa-store-instalments.h"
 #include "esa-store-private.h"
@@ -428,32 +429,20 @@ esa_store_instalment_proposals (EsaStore       *self,
 
 /* ---- confirming --------------------------------------------------------- */
 
+/* A plan is confirmed in a named user's name, by a role the roles table
+ * allows (a team lead). */
 static gboolean
 check_team_lead (EsaStore  *self,
                  GError   **error)
 {
-  const char *acting = esa_store_get_acting_user (self);
-  g_autoptr(EsaUser) user = NULL;
-
-  if (acting == NULL)
+  if (esa_store_get_acting_user (self) == NULL)
     {
       g_set_error_literal (error, ESA_STORE_ERROR, ESA_STORE_ERROR_FORBIDDEN,
                            _("Only a team lead can confirm instalment proposals: no user is "
                              "acting"));
       return FALSE;
     }
-  user = esa_store_get_user (self, acting, error);
-  if (user == NULL)
-    return FALSE;
-  if (user->role != ESA_ROLE_TEAM_LEAD)
-    {
-      g_set_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_FORBIDDEN,
-                   /* Translators: the first %s is a login, the second a role ("Officer") */
-                   _("Only a team lead can confirm instalment proposals; %s is: %s"),
-                   user->login, esa_role_describe (user->role));
-      return FALSE;
-    }
-  return TRUE;
+  return _esa_store_check_action (self, ESA_ACTION_INSTALMENT_CONFIRM, error);
 }
 
 static JsonNode *

@@ -13,6 +13,7 @@
 #include "esa-identifiers.h"
 #include "esa-money.h"
 #include "esa-procedure.h"
+#include "esa-roles.h"
 #include "esa-store-load-lists.h"
 #include "esa-store-private.h"
 #include "esa-store-sync.h"
@@ -1850,6 +1851,9 @@ esa_store_import_load_list (EsaStore                        *self,
   g_return_val_if_fail (report != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (!_esa_store_check_action (self, ESA_ACTION_LOAD_LIST_IMPORT, error))
+    return NULL;
+
   import.store = self;
   import.body_id = body_id;
   import.options = options != NULL ? options : &defaults;
@@ -2175,6 +2179,7 @@ check_decision (EsaStore    *self,
   g_autoptr(EsaStoreStmt) stmt = NULL;
   g_autofree char *office_id = NULL;
   g_autofree char *user_name = NULL;
+  g_autoptr(GError) refusal = NULL;
   EsaRole role;
   gboolean serves;
   gboolean row;
@@ -2216,14 +2221,11 @@ check_decision (EsaStore    *self,
                               "officer"));
   if (!read_user (self, user_id, &role, &office_id, &user_name, error))
     return FALSE;
-  if (role != ESA_ROLE_RESPONSIBLE)
-    /* Translators: "Anna Rossi (Officer) may not approve or reject a load list: only the
-     * responsible officer of the creditor body can" */
-    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
-                            _("%s (%s) may not approve or reject a load list: only the "
-                              "responsible officer "
-                              "of the creditor body can"),
-                            user_name, esa_role_describe (role));
+  if (!_esa_store_check_role (self, esa_role_to_string (role), ESA_ACTION_LOAD_LIST_APPROVE,
+                              &refusal))
+    /* Translators: "Anna Rossi (Officer): An officer may not approve or reject load lists." */
+    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN, _("%s (%s): %s"),
+                            user_name, esa_role_describe (role), refusal->message);
   if (!office_serves_body (self, office_id, state->body_id, &serves, error))
     return FALSE;
   if (!serves)
@@ -2752,6 +2754,8 @@ esa_store_set_load_list_mapping (EsaStore    *self,
   g_return_val_if_fail (body_id != NULL, FALSE);
   g_return_val_if_fail (mapping_json != NULL, FALSE);
 
+  if (!_esa_store_check_action (self, ESA_ACTION_LOAD_LIST_IMPORT, error))
+    return FALSE;
   if (!_esa_store_write_begin (self, error))
     return FALSE;
   ok = write_mapping (self, body_id, mapping_json, error);

@@ -13,6 +13,7 @@
 #include "esa-identifiers.h"
 #include "esa-money.h"
 #include "esa-store-columnar-private.h"
+#include "esa-roles.h"
 #include "esa-store-payments-private.h"
 #include "esa-store-sync.h"
 #include "esa-uuid.h"
@@ -1197,7 +1198,7 @@ run_import (Import  *import,
 {
   g_autofree char *replaced = NULL;
 
-  if (!_esa_payment_check_writer (import->store, error)
+  if (!_esa_store_check_action (import->store, ESA_ACTION_PAYMENT_IMPORT, error)
       || !check_recorded (import, &replaced, error))
     return FALSE;
   if (import->report->status == ESA_PAYMENT_FLOW_DUPLICATE)

@@ -11,6 +11,7 @@
 
 #include "esa-date.h"
 #include "esa-money.h"
+#include "esa-roles.h"
 #include "esa-store-payments-private.h"
 
 #define DEFAULT_CANDIDATES 10
@@ -533,7 +534,7 @@ run_assignment (EsaStore                *self,
   Booking booking;
   gboolean ok;
 
-  if (!_esa_payment_check_writer (self, error))
+  if (!_esa_store_check_action (self, ESA_ACTION_PAYMENT_ASSIGN, error))
     return FALSE;
   draft = queued_draft (self, assignment->payment_id, error);
   if (draft == NULL)
@@ -682,7 +683,7 @@ run_park (EsaStore    *self,
   gint64 base_version;
   gboolean row;
 
-  if (!_esa_payment_check_writer (self, error))
+  if (!_esa_store_check_action (self, ESA_ACTION_PAYMENT_PARK, error))
     return FALSE;
   if (text[0] == '\0')
     return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,

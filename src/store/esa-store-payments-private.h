@@ -119,8 +119,6 @@ typedef struct
 
 EsaPaymentRefKind        _esa_payment_ref_kind_from_string (const char *name);
 EsaPaymentImportReport  *_esa_payment_import_report_new    (void);
-gboolean                 _esa_payment_check_writer         (EsaStore  *self,
-                                                            GError   **error);
 char                    *_esa_payment_today_iso            (void);
 void                     _esa_payment_json_key             (GString    *out,
                                                             const char *name);

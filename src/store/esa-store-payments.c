@@ -12,6 +12,7 @@
 
 #include "esa-date.h"
 #include "esa-store-columnar-private.h"
+#include "esa-roles.h"
 #include "esa-store-payments-private.h"
 #include "esa-uuid.h"
 
@@ -303,36 +304,6 @@ esa_refund_candidate_free (EsaRefundCandidate *self)
 
 /* ---- helpers -------------------------------------------------------------- */
 
-/* The acting user must be known, and auditors only read. */
-gboolean
-_esa_payment_check_writer (EsaStore  *self,
-                           GError   **error)
-{
-  const char *user_id = esa_store_get_acting_user (self);
-  g_autoptr(EsaStoreStmt) stmt = NULL;
-  gboolean row;
-
-  if (user_id == NULL)
-    return TRUE;
-
-  stmt = _esa_store_prepare (self, "SELECT role FROM users WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  _esa_stmt_bind_text (stmt, 1, user_id);
-  if (!_esa_store_step (self, stmt, &row, error))
-    return FALSE;
-  if (!row)
-    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
-                            _("User %s is not known in this database and may not change it"),
-                            user_id);
-  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "auditor") == 0)
-    return _esa_store_fail (error, ESA_STORE_ERROR_FORBIDDEN,
-                            _("User %s is an auditor: auditors may read everything but change "
-                              "nothing"),
-                            user_id);
-  return TRUE;
-}
-
 char *
 _esa_payment_today_iso (void)
 {
@@ -487,7 +458,7 @@ write_mapping (EsaStore    *self,
   g_autoptr(GString) payload = g_string_new ("{");
   const char *user_id = esa_store_get_acting_user (self);
 
-  if (!_esa_payment_check_writer (self, error)
+  if (!_esa_store_check_action (self, ESA_ACTION_PAYMENT_IMPORT, error)
       || !_esa_payment_lookup_text (self, "SELECT name FROM bodies WHERE id = ?1", body_id, &name,
                                     error))
     return FALSE;

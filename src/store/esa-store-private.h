@@ -51,6 +51,28 @@ gboolean  _esa_store_fail            (GError     **error,
                                       const char  *format,
                                       ...) G_GNUC_PRINTF (3, 4);
 
+/**
+ * _esa_store_check_action:
+ * @action_id: an ESA_ACTION_* id (esa-roles.h)
+ *
+ * The one role check of every write an officer triggers: whether the acting
+ * user's role may do @action_id by the roles table (data/parameters/
+ * roles.json; the parameters given with esa_store_set_procedures(), else the
+ * default ones). The system, a NULL acting user, may do everything; a user
+ * not in the database nothing. A refusal is ESA_STORE_ERROR_FORBIDDEN with
+ * the translated reason. (esa-store-queues.c)
+ */
+gboolean  _esa_store_check_action    (EsaStore    *self,
+                                      const char  *action_id,
+                                      GError     **error);
+
+/* The same for a user given by role (its stable name, "officer") rather than
+ * the acting user, for a decision taken in a named user's name. */
+gboolean  _esa_store_check_role      (EsaStore    *self,
+                                      const char  *role,
+                                      const char  *action_id,
+                                      GError     **error);
+
 /* Sets @error from the connection's last SQLite error, prefixed by @what. */
 void      _esa_store_set_sqlite_error (EsaStore    *self,
                                        GError     **error,

@@ -7,20 +7,8 @@
 
 G_BEGIN_DECLS
 
-/* Shared by esa-store-queues.c and esa-store-tickets.c. */
-
-/**
- * _esa_store_check_action:
- * @action_id: an ESA_ACTION_* id
- *
- * Whether the acting user's role may do @action_id (the system, a NULL
- * acting user, may do everything). The roles table is the one of the
- * parameters given with esa_store_set_procedures(), else the default one.
- * A refusal is ESA_STORE_ERROR_FORBIDDEN with the translated reason.
- */
-gboolean  _esa_store_check_action   (EsaStore    *self,
-                                     const char  *action_id,
-                                     GError     **error);
+/* Shared by esa-store-queues.c and esa-store-tickets.c. The role check of
+ * every write, _esa_store_check_action(), is in esa-store-private.h. */
 
 /* A row of one of the tables of step 6 (tickets, knowledge_cards,
  * appointments, queue_batches) as a JSON object, one member per column, for

@@ -21,7 +21,15 @@ G_BEGIN_DECLS
  *   load_list_verify:<load list id>"), failed deliveries to notify again
  *   within "it.queue.renotify.days" ("sl:renotify:<act id>"), unmatched
  *   payments to reconcile within "it.queue.reconcile.days" of their import
- *   ("sl:reconcile:<payment id>"). A country without the table has no such
+ *   ("sl:reconcile:<payment id>"), the injunctions of an approved load list
+ *   to have ready for print (every open case of it with its act) within
+ *   "it.queue.print.days" of the approval ("sl:print:<load list id>"), the
+ *   insolvency claim of each open case of an insolvent debtor within
+ *   "it.queue.insolvency_claim.days" of the day the insolvency was recorded
+ *   ("sl:insolvency_claim:<case id>"), and each open case concluded within
+ *   "it.queue.conclude.months" of the first delivery of its injunction
+ *   ("sl:conclude:<case id>"). A table counts days, or calendar months when
+ *   its unit is "months". A country without the table has no such
  *   items. Their assignee is the one given by a reassignment, else the
  *   case's officer (load lists: who imported it);
  * - tickets of the contact center that are not closed, due when their SLA
@@ -314,11 +322,13 @@ typedef struct
                                   * most first */
   char      *currency;      /* of the amounts below: the office's bodies' currency;
                              * "" when they mix currencies (then the rate is by count) */
-  gint64     charged;       /* minor units: the claims (principal, sanctions, interest,
-                             * costs) of the office's positions falling due from @from to @to */
-  gint64     collected;     /* minor units: what has been paid on them */
+  gint64     charged;       /* minor units: what was to be collected from @from to @to:
+                             * the balance (principal, sanctions, interest, costs) of the
+                             * office's positions that was open at @from or fell due by
+                             * @to, that is @collected plus what was still open at @to */
+  gint64     collected;     /* minor units: what was paid on them from @from to @to */
   gint64     positions;     /* how many positions that is */
-  gint64     positions_paid; /* of them, paid in full */
+  gint64     positions_paid; /* of them, paid on in the period */
   gint32     collection_rate_ppm; /* collected / charged in millionths, or, when the
                                    * currencies mix, positions_paid / positions */
 } EsaDashboard;

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "esa-roles.h"
 #include "esa-store-cases.h"
 #include "esa-store-private.h"
 #include "esa-store-sync.h"
@@ -1738,6 +1739,8 @@ esa_store_sync_resolve_conflict (EsaStore    *self,
   g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
   g_return_val_if_fail (resolution != NULL, FALSE);
 
+  if (!_esa_store_check_action (self, ESA_ACTION_SYNC_RESOLVE, error))
+    return FALSE;
   if (!_esa_store_write_begin (self, error))
     return FALSE;
   conflict = open_conflict (self, conflict_id, error);
@@ -1986,6 +1989,8 @@ esa_store_sync_apply_mine_again (EsaStore    *self,
 
   g_return_val_if_fail (ESA_IS_STORE (self), FALSE);
 
+  if (!_esa_store_check_action (self, ESA_ACTION_SYNC_RESOLVE, error))
+    return FALSE;
   if (!_esa_store_write_begin (self, error))
     return FALSE;
   conflict = open_conflict (self, conflict_id, error);

@@ -12,6 +12,7 @@
 #include "esa-date.h"
 #include "esa-identifiers.h"
 #include "esa-money.h"
+#include "esa-roles.h"
 #include "esa-store-private.h"
 #include "esa-uuid.h"
 
@@ -1604,6 +1605,8 @@ esa_store_add_contact_entry (EsaStore               *self,
   g_return_val_if_fail (ESA_IS_STORE (self), NULL);
   g_return_val_if_fail (entry != NULL, NULL);
 
+  if (!_esa_store_check_action (self, ESA_ACTION_CONTACT_LOG, error))
+    return NULL;
   return run_write (self, write_contact_entry, entry, NULL, error);
 }
 
@@ -1698,6 +1701,8 @@ esa_store_add_document (EsaStore           *self,
   g_return_val_if_fail (ESA_IS_STORE (self), NULL);
   g_return_val_if_fail (document != NULL, NULL);
 
+  if (!_esa_store_check_action (self, ESA_ACTION_DOCUMENT_PRINT, error))
+    return NULL;
   return run_write (self, write_document, document, NULL, error);
 }
 
@@ -1849,6 +1854,8 @@ esa_store_update_debtor_field (EsaStore    *self,
   g_return_val_if_fail (debtor_id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (!_esa_store_check_action (self, ESA_ACTION_DEBTOR_EDIT, error))
+    return FALSE;
   id = run_write (self, write_debtor_field, &edit, NULL, error);
   return id != NULL;
 }
@@ -1972,6 +1979,8 @@ esa_store_move_debtor (EsaStore          *self,
   g_return_val_if_fail (address != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (!_esa_store_check_action (self, ESA_ACTION_DEBTOR_EDIT, error))
+    return FALSE;
   id = run_write (self, write_move, &move, NULL, error);
   return id != NULL;
 }

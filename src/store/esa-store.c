@@ -49,6 +49,7 @@ static const char * const migrations[] = {
   "/org/esattore/Esattore/store/schema/006-queues.sql",
   "/org/esattore/Esattore/store/schema/007-sync.sql",
   "/org/esattore/Esattore/store/schema/008-sync-origin-reindex.sql",
+  "/org/esattore/Esattore/store/schema/009-queue-deadlines.sql",
 };
 
 #define SQLITE_HEADER_MAGIC "SQLite format 3"

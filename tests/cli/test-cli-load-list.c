@@ -316,7 +316,7 @@ test_exclude_rejected_and_approve (Fixture       *fixture,
   officer = run_cli ("--db", fixture->db, "load-list", "approve", id, "--user",
                      fixture->officer, NULL);
   g_assert_cmpint (officer->status, ==, 1);
-  g_assert_nonnull (strstr (officer->err, "only the responsible officer"));
+  g_assert_nonnull (strstr (officer->err, "may not approve or reject load lists"));
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT state FROM load_lists WHERE id = '%s'", id);
   state = sql_text (fixture->db, sql);

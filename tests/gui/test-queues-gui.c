@@ -19,6 +19,8 @@
 #include "esa-demo.h"
 #include "esa-gui-test.h"
 #include "esa-parameters.h"
+#include "esa-queue-entry.h"
+#include "esa-queue-model.h"
 #include "esa-queue-page-private.h"
 #include "esa-store-cases.h"
 #include "esa-store-queues.h"
@@ -392,6 +394,101 @@ test_dashboard (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* An item as the store gives it, by due day (days after 2026-11-01). */
+static EsaQueueItem *
+model_item (guint       n,
+            guint       day,
+            const char *debtor,
+            const char *assignee)
+{
+  g_autofree char *id = g_strdup_printf ("case:%05u", n);
+  g_autofree char *key = assignee != NULL ? g_utf8_collate_key (assignee, -1) : g_strdup ("");
+  char due[16];
+  EsaQueueItem item = { 0 };
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 1, G_DATE_NOVEMBER, 2026);
+  g_date_add_days (&date, day);
+  g_date_strftime (due, sizeof due, "%Y-%m-%d", &date);
+  item.id = id;
+  item.kind = ESA_QUEUE_KIND_DEADLINE;
+  item.due_on = due;
+  item.due_julian = g_date_get_julian (&date);
+  item.when = day < 19 ? ESA_QUEUE_WHEN_OVERDUE : ESA_QUEUE_WHEN_LATER;
+  item.debtor_name = (char *) debtor;
+  item.assignee_name = (char *) assignee;
+  item.assignee_key = key;
+  item.office_key = (char *) "";
+  return esa_queue_item_copy (&item);
+}
+
+static const EsaQueueItem *
+view_item (EsaQueueModel *model,
+           guint          position)
+{
+  g_autoptr(EsaQueueEntry) entry = g_list_model_get_item (esa_queue_model_get_model (model),
+                                                          position);
+
+  return esa_queue_entry_get_item (entry);
+}
+
+/* The model's orders without widgets: the store's due order kept as it is,
+ * other input sorted by due date; debtors by their names' bytes (many
+ * sharing long prefixes, some equal, some absent), ties by due date. */
+static void
+test_model_orders (void)
+{
+  static const char * const surnames[] = { "Rossi", "Rossini", "Ross", "Müller", "Meier" };
+  g_autoptr(EsaQueueModel) model = esa_queue_model_new ();
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) esa_queue_item_free);
+  GListModel *view = esa_queue_model_get_model (model);
+  guint n = 3000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *debtor = g_strdup_printf ("%s Mario %u", surnames[(i * 7) % 5],
+                                                 (i * 37) % 400);
+
+      g_ptr_array_add (items, model_item (i, i / 100, i % 50 == 0 ? NULL : debtor,
+                                          i % 3 == 0 ? NULL : "Anna Rossi"));
+    }
+  esa_queue_model_set_group (model, ESA_QUEUE_GROUP_WHEN);
+  esa_queue_model_set_items (model, items);
+  g_assert_cmpuint (g_list_model_get_n_items (view), ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (view_item (model, i)->id, ==, esa_queue_model_get_all (model, i)->id);
+
+  esa_queue_model_set_group (model, ESA_QUEUE_GROUP_NONE);
+  esa_queue_model_set_sort (model, ESA_QUEUE_SORT_DEBTOR);
+  for (guint i = 1; i < n; i++)
+    {
+      const EsaQueueItem *a = view_item (model, i - 1);
+      const EsaQueueItem *b = view_item (model, i);
+
+      if (b->debtor_name == NULL)
+        continue;
+      g_assert_nonnull (a->debtor_name);
+      g_assert_cmpint (strcmp (a->debtor_name, b->debtor_name), <=, 0);
+      if (strcmp (a->debtor_name, b->debtor_name) == 0)
+        g_assert_cmpuint (a->due_julian, <=, b->due_julian);
+    }
+  g_assert_null (view_item (model, n - 1)->debtor_name);
+
+  /* Input out of due order is sorted. */
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify) esa_queue_item_free);
+  for (guint i = 0; i < 500; i++)
+    g_ptr_array_add (items, model_item (i, 499 - i, "Bianchi Luca", "Anna Rossi"));
+  esa_queue_model_set_sort (model, ESA_QUEUE_SORT_DUE);
+  esa_queue_model_set_group (model, ESA_QUEUE_GROUP_WHEN);
+  esa_queue_model_set_items (model, items);
+  for (guint i = 1; i < 500; i++)
+    g_assert_cmpuint (view_item (model, i - 1)->due_julian, <, view_item (model, i)->due_julian);
+  esa_queue_model_set_group (model, ESA_QUEUE_GROUP_OFFICER);
+  g_assert_true (esa_queue_model_starts_group (model, 0));
+  g_assert_false (esa_queue_model_starts_group (model, 1));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -403,6 +500,7 @@ main (int   argc,
   adw_init ();
   store = esa_gui_test_demo_store (600, 7, TODAY, TRUE);
 
+  g_test_add_func ("/queues-gui/model-orders", test_model_orders);
   g_test_add_func ("/queues-gui/reassign-and-undo", test_reassign_and_undo);
   g_test_add_func ("/queues-gui/roles", test_roles);
   g_test_add_func ("/queues-gui/contact-ticket", test_contact_ticket);
