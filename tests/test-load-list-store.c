@@ -372,6 +372,56 @@ test_one_malformed_row_imports_nothing (Fixture       *fixture,
   assert_unchanged (fixture->store, before);
 }
 
+/* The row images the sync push makes of the list's one part are the rows
+ * as stored: @n_images of them, each "after" of a debtor, an address or a
+ * position equal to its row. */
+static void
+assert_part_images (EsaStore *store,
+                    guint     n_images)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *images = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store),
+                                       "SELECT payload FROM outbox "
+                                       "WHERE entity = 'load_list_part'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  images = _esa_store_load_list_part_images ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  g_assert_nonnull (images);
+
+  g_assert_true (json_parser_load_from_data (parser, images, -1, &error));
+  g_assert_no_error (error);
+  array = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (array), ==, n_images);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *image = json_array_get_object_element (array, i);
+      const char *table = json_object_get_string_member (image, "t");
+      g_autoptr(JsonNode) row = NULL;
+
+      /* The rejected rows are the list's report, not synced table rows. */
+      if (g_str_equal (table, "load_list_rejections"))
+        continue;
+      row = _esa_store_row_to_json (store, table, json_object_get_string_member (image, "k"),
+                                    &error);
+      g_assert_no_error (error);
+      if (!json_node_equal (row, json_object_get_member (image, "after")))
+        {
+          g_autofree char *stored = json_to_string (row, FALSE);
+          g_autofree char *sent = json_to_string (json_object_get_member (image, "after"),
+                                                  FALSE);
+
+          g_error ("the image of %s %s differs from the row:\n%s\n%s", table,
+                   json_object_get_string_member (image, "k"), sent, stored);
+        }
+    }
+}
+
 static void
 test_exclude_rejected (Fixture       *fixture,
                        gconstpointer  data)
@@ -478,6 +528,36 @@ test_exclude_rejected (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (hits->len, ==, 1);
   g_assert_cmpstr (((EsaSearchHit *) g_ptr_array_index (hits, 0))->name, ==, "Debitore 0");
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  /* "749" also matches debtor 748, who lives at Via Roma 749, and comes
+   * first by name. */
+  hits = esa_store_search (fixture->store, "Debitore 749", 10, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 2);
+  g_assert_cmpstr (((EsaSearchHit *) g_ptr_array_index (hits, 1))->name, ==, "Debitore 749");
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  /* Debtor 0's second debt, on line 752. */
+  hits = esa_store_search (fixture->store, "REF-00750", 10, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpstr (((EsaSearchHit *) g_ptr_array_index (hits, 0))->name, ==, "Debitore 0");
+
+  /* The documents of the new debtors, made from the rows in memory, are
+   * those the index would make from the tables. */
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM debtors d JOIN debtor_search s ON s.rowid = d.num "
+                         "WHERE d.id IN (SELECT debtor_id FROM positions "
+                         "               WHERE load_list_id = '%s') "
+                         "AND s.name IS d.name AND s.tax_id IS d.tax_id "
+                         "AND s.address IS (SELECT group_concat(a.street || ' ' "
+                         "  || coalesce(a.postcode, '') || ' ' || a.town, ' ; ') "
+                         "  FROM addresses a WHERE a.debtor_id = d.id) "
+                         "AND s.refs IS (SELECT group_concat(r, ' ') FROM ("
+                         "  SELECT number AS r FROM acts WHERE debtor_id = d.id "
+                         "  UNION ALL SELECT reference || coalesce(' ' || payment_reference, '') "
+                         "  FROM positions WHERE debtor_id = d.id))",
+                         id);
+  g_assert_cmpint (sql_int (fixture->store, sql), ==, 750);
 
   /* The outbox: the list, then its rows in one part (999 positions). */
   g_clear_pointer (&sql, g_free);
@@ -493,6 +573,7 @@ test_exclude_rejected (Fixture       *fixture,
   g_assert_cmpint (sql_int (fixture->store,
                             "SELECT json_array_length(payload, '$.load_list_rejections.rows') "
                             "FROM outbox WHERE entity = 'load_list_part'"), ==, 1);
+  assert_part_images (fixture->store, 750 + 750 + 999 + 1);
   g_assert_cmpint (sql_int (fixture->store,
                             "SELECT count(*) FROM outbox WHERE entity = 'load_list' "
                             "AND kind = 'event'"), ==, 1);

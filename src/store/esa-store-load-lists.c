@@ -540,6 +540,12 @@ restore_cache (EsaStore *self,
   _esa_store_exec (self, sql, NULL);
 }
 
+/* The CHECK constraints of the columns an import writes hold by
+ * construction: check_row_values() has seen every value that comes from the
+ * rows, and the others are constants, ids and the JSON of the outbox parts
+ * that this file writes; so the rows' inserts skip them
+ * (_esa_store_checks_off()). */
+
 /* ---- import: ids --------------------------------------------------------- */
 
 /* The rows of a list get time-ordered UUIDs (RFC 9562, version 7): the
@@ -623,6 +629,7 @@ typedef struct
   char                 *ceased_on;
   gboolean              has_partner;
   const EsaLoadListRow *first;        /* the first imported row of the debtor */
+  GString              *refs;         /* of a new debtor: its search document's references */
 } Debtor;
 
 static void
@@ -631,6 +638,8 @@ debtor_free (Debtor *debtor)
   g_free (debtor->id);
   g_free (debtor->deceased_on);
   g_free (debtor->ceased_on);
+  if (debtor->refs != NULL)
+    g_string_free (debtor->refs, TRUE);
   g_free (debtor);
 }
 
@@ -764,6 +773,28 @@ check_already_loaded (EsaStore              *self,
                                   row->reference, row->revenue_type, row->year, row->tax_id);
       *out_rejected = TRUE;
     }
+  return TRUE;
+}
+
+/* What the CHECK constraints of debtors and positions ask of a row's values
+ * (see _esa_store_checks_off()). A reader never gives other values; rows made by
+ * other code might. */
+static gboolean
+check_row_values (const EsaLoadListRow  *row,
+                  GError               **error)
+{
+  static const char * const kinds[] = { "cf", "piva", "ahv", "uid" };
+  gboolean kind_ok = FALSE;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds) && row->tax_id_kind != NULL; k++)
+    kind_ok = kind_ok || g_str_equal (row->tax_id_kind, kinds[k]);
+  if (!kind_ok)
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("line %u: “%s” is not a kind of tax id"), row->line,
+                            row->tax_id_kind != NULL ? row->tax_id_kind : "");
+  if (row->principal < 0 || row->sanctions < 0 || row->interest < 0 || row->costs < 0)
+    return _esa_store_fail (error, ESA_STORE_ERROR_INVALID,
+                            _("line %u: an amount is negative"), row->line);
   return TRUE;
 }
 
@@ -958,6 +989,52 @@ static const struct
   { "load_list_rejections", "[\"id\",\"line\",\"reason\",\"field\",\"message\"]" },
 };
 
+/* The rows go into the tables BATCH_ROWS at a time, one INSERT with that
+ * many VALUES rows: the cost SQLite has per statement (opening a cursor on
+ * the table and on each of its indexes, the statement journal, the foreign
+ * key counters) is then paid once per batch instead of once per row. A batch
+ * of debtors is written before a batch of addresses or positions that may
+ * name them, so that every foreign key holds when its statement ends. */
+#define BATCH_ROWS 64
+#define BATCH_MAX_COLUMNS 15
+
+typedef enum
+{
+  BATCH_DEBTORS,
+  BATCH_ADDRESSES,
+  BATCH_POSITIONS,
+  N_BATCHES
+} BatchTable;
+
+static const struct
+{
+  const char *head;
+  guint       n_columns;
+} batch_tables[N_BATCHES] = {
+  { "INSERT INTO debtors (id, kind, name, tax_id, tax_id_kind, num, office_id) VALUES ", 7 },
+  { "INSERT INTO addresses (id, debtor_id, street, postcode, town, country) VALUES ", 6 },
+  { "INSERT INTO positions (id, debtor_id, revenue_type, year, reference, payment_reference, "
+    "due_date, principal, sanctions, interest, costs, load_list_line, body_id, load_list_id, "
+    "currency) VALUES ", 15 },
+};
+
+/* A text (NULL for SQL NULL) or an integer. */
+typedef struct
+{
+  const char *text;
+  gint64      number;
+  gboolean    is_number;
+} BatchValue;
+
+typedef struct
+{
+  EsaStoreStmt *full;       /* BATCH_ROWS rows */
+  EsaStoreStmt *single;     /* one row: for the last, short batch */
+  BatchValue    values[BATCH_ROWS * BATCH_MAX_COLUMNS];
+  guint         n_values;
+  GPtrArray    *owned;      /* the texts of the rows in values that the batch frees */
+} Batch;
+
 typedef struct
 {
   EsaStore                       *store;
@@ -970,10 +1047,9 @@ typedef struct
   const char                     *reference;
   const char                     *now;
   IdSeries                        ids;
-  /* Prepared once: a bulk import binds them hundreds of thousands of times. */
-  EsaStoreStmt                   *insert_debtor;
-  EsaStoreStmt                   *insert_address;
-  EsaStoreStmt                   *insert_position;
+  Batch                           batches[N_BATCHES];
+  gint64                          next_num;     /* debtors.num of the next new debtor */
+  gint                            checks;       /* PRAGMA ignore_check_constraints before */
   /* The outbox operation being filled: the rows of each table as JSON
    * arrays, sent every PART_ROWS positions. */
   GString                        *part[N_PART_TABLES];
@@ -1224,58 +1300,193 @@ _esa_store_load_list_part_images (const char *payload)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-/* Binds text that outlives the statement's step: the rows' strings live as
- * long as the import, the ids until the statement is reset. */
-static void
-bind_static (EsaStoreStmt *stmt,
-             int           index,
-             const char   *text)
+static char *
+batch_sql (BatchTable table,
+           guint      n_rows)
 {
-  sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+  GString *sql = g_string_new (batch_tables[table].head);
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_string_append (sql, r > 0 ? ",(" : "(");
+      for (guint c = 0; c < batch_tables[table].n_columns; c++)
+        g_string_append (sql, c > 0 ? ",?" : "?");
+      g_string_append_c (sql, ')');
+    }
+  return g_string_free (sql, FALSE);
 }
 
+/* The statements are prepared once per store: a bulk import binds them
+ * thousands of times. The new debtors are numbered here, after the
+ * largest number in use, as SQLite would number them: the number is needed
+ * for the search index before the batch is written. */
 static gboolean
 prepare_inserts (Import  *import,
                  GError **error)
 {
   EsaStore *self = import->store;
+  g_autoptr(EsaStoreStmt) stmt = NULL;
+  gboolean row;
 
-  import->insert_debtor = _esa_store_prepare (self,
-                                              "INSERT INTO debtors (id, kind, name, tax_id, "
-                                              "tax_id_kind, office_id) "
-                                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                              error);
-  if (import->insert_debtor == NULL)
+  for (guint t = 0; t < N_BATCHES; t++)
+    {
+      Batch *batch = &import->batches[t];
+      g_autofree char *full = batch_sql (t, BATCH_ROWS);
+      g_autofree char *single = batch_sql (t, 1);
+
+      batch->full = _esa_store_prepare (self, full, error);
+      if (batch->full == NULL)
+        return FALSE;
+      batch->single = _esa_store_prepare (self, single, error);
+      if (batch->single == NULL)
+        return FALSE;
+      batch->owned = g_ptr_array_new_with_free_func (g_free);
+    }
+
+  stmt = _esa_store_prepare (self, "SELECT coalesce(max(num), 0) FROM debtors", error);
+  if (stmt == NULL || !_esa_store_step (self, stmt, &row, error))
     return FALSE;
-  import->insert_address = _esa_store_prepare (self,
-                                               "INSERT INTO addresses (id, debtor_id, street, "
-                                               "postcode, town, country) "
-                                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                               error);
-  if (import->insert_address == NULL)
-    return FALSE;
-  import->insert_position = _esa_store_prepare (self,
-                                                "INSERT INTO positions (id, debtor_id, body_id, "
-                                                "load_list_id, revenue_type, year, reference, "
-                                                "payment_reference, due_date, currency, "
-                                                "principal, sanctions, interest, costs, "
-                                                "load_list_line) "
-                                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                                                "?10, ?11, ?12, ?13, ?14, ?15)",
-                                                error);
-  return import->insert_position != NULL;
+  import->next_num = sqlite3_column_int64 (stmt, 0) + 1;
+  return TRUE;
 }
 
-/* Steps one of the insert statements and makes it ready for the next row. */
-static gboolean
-step_insert (Import        *import,
-             EsaStoreStmt  *stmt,
-             GError       **error)
+static void
+clear_inserts (Import *import)
 {
-  gboolean ok = _esa_store_step_done (import->store, stmt, error);
+  for (guint t = 0; t < N_BATCHES; t++)
+    {
+      Batch *batch = &import->batches[t];
 
-  sqlite3_reset (stmt);
+      g_clear_pointer (&batch->full, _esa_store_stmt_release);
+      g_clear_pointer (&batch->single, _esa_store_stmt_release);
+      g_clear_pointer (&batch->owned, g_ptr_array_unref);
+    }
+}
+
+/* A text that outlives the batch: the rows' strings and the import's ids
+ * live as long as the import. */
+static void
+batch_text (Batch      *batch,
+            const char *text)
+{
+  batch->values[batch->n_values++] = (BatchValue) { text, 0, FALSE };
+}
+
+/* A text the batch frees once written. */
+static void
+batch_take_text (Batch *batch,
+                 char  *text)
+{
+  g_ptr_array_add (batch->owned, text);
+  batch_text (batch, text);
+}
+
+static void
+batch_int (Batch  *batch,
+           gint64  number)
+{
+  batch->values[batch->n_values++] = (BatchValue) { NULL, number, TRUE };
+}
+
+static void
+bind_values (EsaStoreStmt     *stmt,
+             const BatchValue *values,
+             guint             n_values)
+{
+  for (guint i = 0; i < n_values; i++)
+    {
+      if (values[i].is_number)
+        sqlite3_bind_int64 (stmt, (int) i + 1, values[i].number);
+      else
+        sqlite3_bind_text (stmt, (int) i + 1, values[i].text, -1, SQLITE_STATIC);
+    }
+}
+
+static gboolean
+batch_write (Import      *import,
+             BatchTable   table,
+             GError     **error)
+{
+  Batch *batch = &import->batches[table];
+  guint n_columns = batch_tables[table].n_columns;
+  gboolean ok = TRUE;
+
+  if (batch->n_values == BATCH_ROWS * n_columns)
+    {
+      bind_values (batch->full, batch->values, batch->n_values);
+      ok = _esa_store_step_done (import->store, batch->full, error);
+      _esa_store_stmt_release (batch->full);
+    }
+  else
+    {
+      for (guint i = 0; ok && i < batch->n_values; i += n_columns)
+        {
+          bind_values (batch->single, batch->values + i, n_columns);
+          ok = _esa_store_step_done (import->store, batch->single, error);
+          _esa_store_stmt_release (batch->single);
+        }
+    }
+
+  batch->n_values = 0;
+  g_ptr_array_set_size (batch->owned, 0);
   return ok;
+}
+
+/* Writes the rows waiting in @table's batch, after those of the tables
+ * they may name. */
+static gboolean
+batches_write (Import      *import,
+               BatchTable   table,
+               GError     **error)
+{
+  for (guint t = 0; t <= table; t++)
+    {
+      if (!batch_write (import, t, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Ends a row of @table's batch, and writes the batch once full. */
+static gboolean
+batch_row_end (Import      *import,
+               BatchTable   table,
+               GError     **error)
+{
+  const Batch *batch = &import->batches[table];
+
+  return batch->n_values < BATCH_ROWS * batch_tables[table].n_columns
+         || batches_write (import, table, error);
+}
+
+/* A value of the row being written, into its table's batch and into the
+ * outbox part: the columns of each batch start with those of its part. */
+static void
+put_text (Import     *import,
+          Batch      *batch,
+          const char *text)
+{
+  batch_text (batch, text);
+  part_text (import, text);
+}
+
+/* The same for a text the batch frees once written. */
+static void
+put_taken_text (Import *import,
+                Batch  *batch,
+                char   *text)
+{
+  batch_take_text (batch, text);
+  part_text (import, text);
+}
+
+static void
+put_int (Import *import,
+         Batch  *batch,
+         gint64  number)
+{
+  batch_int (batch, number);
+  part_int (import, number);
 }
 
 static gboolean
@@ -1285,90 +1496,62 @@ write_debtor (Import       *import,
 {
   const EsaLoadListRow *row = debtor->first;
   const char *kind = debtor->is_company ? "company" : "person";
-  EsaStoreStmt *stmt = import->insert_debtor;
-  g_autofree char *address_id = id_series_next (&import->ids);
-
-  bind_static (stmt, 1, debtor->id);
-  bind_static (stmt, 2, kind);
-  bind_static (stmt, 3, row->name);
-  bind_static (stmt, 4, row->tax_id);
-  bind_static (stmt, 5, row->tax_id_kind);
-  bind_static (stmt, 6, import->office_id);
-  if (!step_insert (import, stmt, error))
-    return FALSE;
-  debtor->num = sqlite3_last_insert_rowid (_esa_store_get_db (import->store));
+  Batch *batch = &import->batches[BATCH_DEBTORS];
 
   part_row_begin (import, PART_DEBTORS);
-  part_text (import, debtor->id);
-  part_text (import, kind);
-  part_text (import, row->name);
-  part_text (import, row->tax_id);
-  part_text (import, row->tax_id_kind);
+  put_text (import, batch, debtor->id);
+  put_text (import, batch, kind);
+  put_text (import, batch, row->name);
+  put_text (import, batch, row->tax_id);
+  put_text (import, batch, row->tax_id_kind);
   part_row_end (import);
-
-  stmt = import->insert_address;
-  bind_static (stmt, 1, address_id);
-  bind_static (stmt, 2, debtor->id);
-  bind_static (stmt, 3, row->street);
-  bind_static (stmt, 4, row->postcode);
-  bind_static (stmt, 5, row->town);
-  bind_static (stmt, 6, row->country);
-  if (!step_insert (import, stmt, error))
+  debtor->num = import->next_num++;
+  batch_int (batch, debtor->num);
+  batch_text (batch, import->office_id);
+  if (!batch_row_end (import, BATCH_DEBTORS, error))
     return FALSE;
 
+  batch = &import->batches[BATCH_ADDRESSES];
   part_row_begin (import, PART_ADDRESSES);
-  part_text (import, address_id);
-  part_text (import, debtor->id);
-  part_text (import, row->street);
-  part_text (import, row->postcode);
-  part_text (import, row->town);
-  part_text (import, row->country);
+  put_taken_text (import, batch, id_series_next (&import->ids));
+  put_text (import, batch, debtor->id);
+  put_text (import, batch, row->street);
+  put_text (import, batch, row->postcode);
+  put_text (import, batch, row->town);
+  put_text (import, batch, row->country);
   part_row_end (import);
-  return TRUE;
+  return batch_row_end (import, BATCH_ADDRESSES, error);
 }
 
+/* Takes @payment_reference. */
 static gboolean
 write_position (Import                *import,
                 const Debtor          *debtor,
                 const EsaLoadListRow  *row,
-                const char            *payment_reference,
+                char                  *payment_reference,
                 GError               **error)
 {
-  EsaStoreStmt *stmt = import->insert_position;
-  g_autofree char *id = id_series_next (&import->ids);
-
-  bind_static (stmt, 1, id);
-  bind_static (stmt, 2, debtor->id);
-  bind_static (stmt, 3, import->body_id);
-  bind_static (stmt, 4, import->list_id);
-  bind_static (stmt, 5, row->revenue_type);
-  sqlite3_bind_int (stmt, 6, row->year);
-  bind_static (stmt, 7, row->reference);
-  bind_static (stmt, 8, payment_reference);
-  bind_static (stmt, 9, row->due_date);
-  bind_static (stmt, 10, import->body->currency);
-  sqlite3_bind_int64 (stmt, 11, row->principal);
-  sqlite3_bind_int64 (stmt, 12, row->sanctions);
-  sqlite3_bind_int64 (stmt, 13, row->interest);
-  sqlite3_bind_int64 (stmt, 14, row->costs);
-  sqlite3_bind_int (stmt, 15, (int) row->line);
-  if (!step_insert (import, stmt, error))
-    return FALSE;
+  Batch *batch = &import->batches[BATCH_POSITIONS];
 
   part_row_begin (import, PART_POSITIONS);
-  part_text (import, id);
-  part_text (import, debtor->id);
-  part_text (import, row->revenue_type);
-  part_int (import, row->year);
-  part_text (import, row->reference);
-  part_text (import, payment_reference);
-  part_text (import, row->due_date);
-  part_int (import, row->principal);
-  part_int (import, row->sanctions);
-  part_int (import, row->interest);
-  part_int (import, row->costs);
-  part_int (import, row->line);
+  put_taken_text (import, batch, id_series_next (&import->ids));
+  put_text (import, batch, debtor->id);
+  put_text (import, batch, row->revenue_type);
+  put_int (import, batch, row->year);
+  put_text (import, batch, row->reference);
+  put_taken_text (import, batch, payment_reference);
+  put_text (import, batch, row->due_date);
+  put_int (import, batch, row->principal);
+  put_int (import, batch, row->sanctions);
+  put_int (import, batch, row->interest);
+  put_int (import, batch, row->costs);
+  put_int (import, batch, row->line);
   part_row_end (import);
+  batch_text (batch, import->body_id);
+  batch_text (batch, import->list_id);
+  batch_text (batch, import->body->currency);
+  if (!batch_row_end (import, BATCH_POSITIONS, error))
+    return FALSE;
 
   return ++import->part_positions < PART_ROWS || part_flush (import, error);
 }
@@ -1707,9 +1890,12 @@ run_import (Import             *import,
   for (guint i = 0; i < n_rows; i++)
     {
       const EsaLoadListRow *row = &g_array_index (rows->rows, EsaLoadListRow, i);
-      Debtor *debtor = find_debtor (self, &import->ids, debtors, row, office_id, error);
+      Debtor *debtor;
       gboolean row_rejected = FALSE;
 
+      if (!check_row_values (row, error))
+        return FALSE;
+      debtor = find_debtor (self, &import->ids, debtors, row, office_id, error);
       if (debtor == NULL)
         return FALSE;
       if (!debtor->is_new)
@@ -1773,12 +1959,13 @@ run_import (Import             *import,
   capture = esa_store_sync_get_capture (self);
   if (capture && !esa_store_sync_set_capture (self, FALSE, error))
     return FALSE;
+  import->checks = _esa_store_checks_off (self);
 
   for (guint i = 0; i < n_rows; i++)
     {
       const EsaLoadListRow *row = &g_array_index (rows->rows, EsaLoadListRow, i);
       Debtor *debtor;
-      g_autofree char *payment_reference = NULL;
+      char *payment_reference;
 
       if (rejected[i])
         continue;
@@ -1788,10 +1975,22 @@ run_import (Import             *import,
         return FALSE;
 
       payment_reference = series_take (&series, &body, error);
-      if (payment_reference == NULL
-          || !write_position (import, debtor, row, payment_reference, error))
+      if (payment_reference == NULL)
+        return FALSE;
+      if (debtor->is_new)
+        {
+          if (debtor->refs == NULL)
+            debtor->refs = g_string_new (NULL);
+          _esa_store_search_append_ref (debtor->refs, row->reference, payment_reference);
+        }
+      if (!write_position (import, debtor, row, payment_reference, error))
         return FALSE;
     }
+  /* The last rows, before the capture is switched on again. */
+  if (!batches_write (import, BATCH_POSITIONS, error))
+    return FALSE;
+  _esa_store_checks_restore (self, import->checks);
+  import->checks = -1;
 
   if (report->issues->len > 0 && !write_rejections (import, report, error))
     return FALSE;
@@ -1802,19 +2001,28 @@ run_import (Import             *import,
   if (!audit_load_list (import, n_positions, touched->len, n_new_debtors, n_rejected, total,
                         error))
     return FALSE;
-  /* New debtors first (nothing to delete from the index), then the known
-   * ones, whose documents gain the new references. */
-  nums = g_new (gint64, MAX (touched->len, 1));
-  n_nums = 0;
-  for (guint i = 0; i < touched->len; i++)
+  /* New debtors first, from the rows just written (nothing to delete from
+   * the index, nothing to read back), then the known ones, whose documents
+   * gain the new references. */
+  if (n_new_debtors > 0)
     {
-      const Debtor *debtor = g_ptr_array_index (touched, i);
+      if (!_esa_store_search_stage_begin (self, error))
+        return FALSE;
+      for (guint i = 0; i < touched->len; i++)
+        {
+          const Debtor *debtor = g_ptr_array_index (touched, i);
 
-      if (debtor->is_new)
-        nums[n_nums++] = debtor->num;
+          if (debtor->is_new
+              && !_esa_store_search_stage_add (self, debtor->num, debtor->first->name,
+                                               debtor->first->tax_id, debtor->first->street,
+                                               debtor->first->postcode, debtor->first->town,
+                                               debtor->refs->str, error))
+            return FALSE;
+        }
+      if (!_esa_store_search_stage_index (self, error))
+        return FALSE;
     }
-  if (!_esa_store_search_index_debtors (self, nums, n_nums, TRUE, error))
-    return FALSE;
+  nums = g_new (gint64, MAX (touched->len, 1));
   n_nums = 0;
   for (guint i = 0; i < touched->len; i++)
     {
@@ -1860,6 +2068,7 @@ esa_store_import_load_list (EsaStore                        *self,
   import.user_id = import.options->user_id != NULL ? import.options->user_id
                                                    : esa_store_get_acting_user (self);
   import.now = now = _esa_store_now_iso ();
+  import.checks = -1;
 
   if (!_esa_store_write_begin (self, error))
     return NULL;
@@ -1870,9 +2079,9 @@ esa_store_import_load_list (EsaStore                        *self,
   ok = run_import (&import, rows, report, &id, error);
   for (guint i = 0; i < N_PART_TABLES; i++)
     g_string_free (import.part[i], TRUE);
-  g_clear_pointer (&import.insert_debtor, _esa_store_stmt_release);
-  g_clear_pointer (&import.insert_address, _esa_store_stmt_release);
-  g_clear_pointer (&import.insert_position, _esa_store_stmt_release);
+  clear_inserts (&import);
+  if (import.checks >= 0)
+    _esa_store_checks_restore (self, import.checks);
   ok = _esa_store_write_end (self, ok, error);
   restore_cache (self, cache);
   if (!ok)

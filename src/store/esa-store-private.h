@@ -111,6 +111,35 @@ gboolean  _esa_store_search_index_debtors (EsaStore      *self,
                                            guint          n_nums,
                                            gboolean       fresh,
                                            GError       **error);
+/* The documents of debtors created in the caller's transaction, made from
+ * the data the caller holds (a load list's rows) instead of read back:
+ * _esa_store_search_stage_begin(), then _esa_store_search_stage_add() per
+ * debtor, then _esa_store_search_stage_index() indexes them all in one
+ * statement. The debtors must have no document yet. @refs: the references
+ * of the debtor's positions in the order they were written, each appended
+ * with _esa_store_search_append_ref(); @street, @postcode, @town: its one
+ * address, or NULL. */
+gboolean  _esa_store_search_stage_begin (EsaStore    *self,
+                                         GError     **error);
+gboolean  _esa_store_search_stage_add   (EsaStore    *self,
+                                         gint64       num,
+                                         const char  *name,
+                                         const char  *tax_id,
+                                         const char  *street,
+                                         const char  *postcode,
+                                         const char  *town,
+                                         const char  *refs,
+                                         GError     **error);
+void      _esa_store_search_append_ref  (GString     *refs,
+                                         const char  *reference,
+                                         const char  *payment_reference);
+gboolean  _esa_store_search_stage_index (EsaStore    *self,
+                                         GError     **error);
+/* Switches the CHECK constraints off for a bulk writer whose values hold
+ * them by construction; returns what _esa_store_checks_restore() sets back. */
+gint      _esa_store_checks_off      (EsaStore    *self);
+void      _esa_store_checks_restore  (EsaStore    *self,
+                                      gint         previous);
 /* Rebuilds the whole full-text index from the tables (bulk loads). */
 gboolean  _esa_store_search_rebuild  (EsaStore    *self,
                                       GError     **error);
