@@ -42,16 +42,28 @@ void
 _esa_json_append_string (GString    *out,
                          const char *text)
 {
+  const char *run = text;
+  const char *p;
+
   if (text == NULL)
     {
       g_string_append (out, "null");
       return;
     }
 
+  /* Runs of plain characters are copied at once: load lists and payment
+   * batches write millions of strings. */
   g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+  for (p = text; *p != '\0'; p++)
     {
-      switch (*p)
+      guchar c = (guchar) *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+      switch (c)
         {
         case '"':
           g_string_append (out, "\\\"");
@@ -69,12 +81,11 @@ _esa_json_append_string (GString    *out,
           g_string_append (out, "\\t");
           break;
         default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, (char) *p);
+          g_string_append_printf (out, "\\u%04x", c);
+          break;
         }
     }
+  g_string_append_len (out, run, p - run);
   g_string_append_c (out, '"');
 }
 

@@ -14,6 +14,7 @@
 #include "esa-money.h"
 #include "esa-procedure.h"
 #include "esa-roles.h"
+#include "esa-store-columnar-private.h"
 #include "esa-store-load-lists.h"
 #include "esa-store-private.h"
 #include "esa-store-sync.h"
@@ -297,49 +298,6 @@ payload_begin (Payload *payload)
   payload->first = TRUE;
 }
 
-static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  const char *run = text;
-  const char *p;
-
-  g_string_append_c (out, '"');
-  for (p = text; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
-
-      g_string_append_len (out, run, p - run);
-      run = p + 1;
-      switch (c)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        default:
-          g_string_append_printf (out, "\\u%04x", c);
-          break;
-        }
-    }
-  g_string_append_len (out, run, p - run);
-  g_string_append_c (out, '"');
-}
-
 /* A decimal integer, without the cost of a printf per value. */
 static void
 append_int (GString *out,
@@ -379,7 +337,7 @@ payload_string (Payload    *payload,
 {
   payload_name (payload, name);
   if (value != NULL)
-    append_json_string (payload->text, value);
+    _esa_json_append_string (payload->text, value);
   else
     g_string_append (payload->text, "null");
 }
@@ -1078,7 +1036,7 @@ part_text (Import     *import,
     g_string_append_c (import->row, ',');
   import->row_first = FALSE;
   if (value != NULL)
-    append_json_string (import->row, value);
+    _esa_json_append_string (import->row, value);
   else
     g_string_append (import->row, "null");
 }
@@ -1110,24 +1068,24 @@ append_shared_values (Import    *import,
     case PART_DEBTORS:
       g_string_append (text, "\"birth_date\":null,\"deceased_on\":null,\"ceased_on\":null,"
                              "\"insolvent_since\":null,\"version\":1,\"office_id\":");
-      append_json_string (text, import->office_id);
+      _esa_json_append_string (text, import->office_id);
       break;
     case PART_ADDRESSES:
       g_string_append (text, "\"valid_from\":null,\"valid_to\":null,\"version\":1");
       break;
     case PART_POSITIONS:
       g_string_append (text, "\"paid\":0,\"state\":\"open\",\"version\":1,\"body_id\":");
-      append_json_string (text, import->body_id);
+      _esa_json_append_string (text, import->body_id);
       g_string_append (text, ",\"load_list_id\":");
-      append_json_string (text, import->list_id);
+      _esa_json_append_string (text, import->list_id);
       g_string_append (text, ",\"currency\":");
-      append_json_string (text, import->body->currency);
+      _esa_json_append_string (text, import->body->currency);
       break;
     case PART_REJECTIONS:
     case N_PART_TABLES:
     default:
       g_string_append (text, "\"version\":1,\"load_list_id\":");
-      append_json_string (text, import->list_id);
+      _esa_json_append_string (text, import->list_id);
       break;
     }
 }
@@ -1147,7 +1105,7 @@ part_flush (Import  *import,
 
   text = g_string_sized_new (size);
   g_string_append (text, "{\"load_list_id\":");
-  append_json_string (text, import->list_id);
+  _esa_json_append_string (text, import->list_id);
   g_string_append_printf (text, ",\"part\":%u", import->part_number++);
   for (guint i = 0; i < N_PART_TABLES; i++)
     {
@@ -1175,7 +1133,7 @@ append_part_value (GString  *out,
   if (value == NULL || JSON_NODE_HOLDS_NULL (value))
     g_string_append (out, "null");
   else if (json_node_get_value_type (value) == G_TYPE_STRING)
-    append_json_string (out, json_node_get_string (value));
+    _esa_json_append_string (out, json_node_get_string (value));
   else if (json_node_get_value_type (value) == G_TYPE_INT64)
     append_int (out, json_node_get_int (value));
   else
@@ -1249,22 +1207,22 @@ append_part_images (GString     *out,
       if (out->len > 1)
         g_string_append_c (out, ',');
       g_string_append (out, "{\"t\":");
-      append_json_string (out, table);
+      _esa_json_append_string (out, table);
       g_string_append (out, ",\"k\":");
-      append_json_string (out, element_string (row, 0));
+      _esa_json_append_string (out, element_string (row, 0));
       g_string_append (out, ",\"before\":null,\"after\":{");
       for (guint c = 0; c < n_columns; c++)
         {
           if (c > 0)
             g_string_append_c (out, ',');
-          append_json_string (out, element_string (columns, c));
+          _esa_json_append_string (out, element_string (columns, c));
           g_string_append_c (out, ':');
           append_part_value (out, json_array_get_element (row, c));
         }
       for (GList *l = shared; l != NULL; l = l->next)
         {
           g_string_append_c (out, ',');
-          append_json_string (out, l->data);
+          _esa_json_append_string (out, l->data);
           g_string_append_c (out, ':');
           append_part_value (out, json_object_get_member (values, l->data));
         }
@@ -2576,7 +2534,7 @@ open_case (Opening     *opening,
     {
       if (i > 0)
         g_string_append_c (opening->payload.text, ',');
-      append_json_string (opening->payload.text, g_ptr_array_index (position_ids, i));
+      _esa_json_append_string (opening->payload.text, g_ptr_array_index (position_ids, i));
     }
   g_string_append_c (opening->payload.text, ']');
   payload_string (&opening->payload, "load_list_id", opening->list_id);

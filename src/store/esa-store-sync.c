@@ -12,6 +12,7 @@
 
 #include "esa-roles.h"
 #include "esa-store-cases.h"
+#include "esa-store-columnar-private.h"
 #include "esa-store-private.h"
 #include "esa-store-sync.h"
 #include "esa-uuid.h"
@@ -282,16 +283,6 @@ captured_free (gpointer data)
   g_free (captured);
 }
 
-static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), text);
-  g_autofree char *quoted = json_to_string (node, FALSE);
-
-  g_string_append (out, quoted);
-}
-
 gboolean
 _esa_store_sync_claim_rows (EsaStore  *self,
                             char     **out_rows,
@@ -355,9 +346,9 @@ _esa_store_sync_claim_rows (EsaStore  *self,
       if (out->len > 1)
         g_string_append_c (out, ',');
       g_string_append (out, "{\"t\":");
-      append_json_string (out, captured->t);
+      _esa_json_append_string (out, captured->t);
       g_string_append (out, ",\"k\":");
-      append_json_string (out, captured->k);
+      _esa_json_append_string (out, captured->k);
       g_string_append (out, ",\"before\":");
       g_string_append (out, captured->before != NULL ? captured->before : "null");
       g_string_append (out, ",\"after\":");
