@@ -42,6 +42,9 @@ struct _EsaSyncPage
   GPtrArray              *conflicts;   /* (element-type EsaSyncConflict) the listed ones */
   gint64                  pending;
   gint64                  open_conflicts;
+  char                   *last_sync;   /* ISO 8601, or NULL */
+  char                   *status;      /* the header's short text, NULL: local only */
+  const char             *status_icon;
 };
 
 G_DEFINE_FINAL_TYPE (EsaSyncPage, esa_sync_page, GTK_TYPE_WIDGET)
@@ -50,6 +53,7 @@ enum
 {
   PROP_0,
   PROP_PENDING,
+  PROP_STATUS,
   N_PROPS
 };
 
@@ -97,6 +101,63 @@ state_get (EsaSyncPage *self,
   return value;
 }
 
+/* The few words the window's header shows of the sync, and its icon:
+ * offline, syncing with its progress, failed, conflicts, operations waiting,
+ * or the time of the last sync; nothing for a local database. */
+static void
+set_status (EsaSyncPage *self,
+            const char  *icon,
+            char        *text)
+{
+  if (g_strcmp0 (self->status, text) == 0 && g_strcmp0 (self->status_icon, icon) == 0)
+    {
+      g_free (text);
+      return;
+    }
+  g_free (self->status);
+  self->status = text;
+  self->status_icon = icon;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATUS]);
+}
+
+static void
+update_status_at_rest (EsaSyncPage *self)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *time = NULL;
+
+  if (self->open_conflicts > 0)
+    {
+      set_status (self, "dialog-warning-symbolic",
+                  g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d conflict", "%d conflicts",
+                                                (gulong) self->open_conflicts),
+                                   (int) self->open_conflicts));
+      return;
+    }
+  if (self->pending > 0)
+    {
+      /* Translators: operations waiting to be sent to the server */
+      set_status (self, "mail-outbox-symbolic",
+                  g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d to send", "%d to send",
+                                                (gulong) self->pending),
+                                   (int) self->pending));
+      return;
+    }
+  if (self->last_sync != NULL)
+    utc = g_date_time_new_from_iso8601 (self->last_sync, NULL);
+  if (utc == NULL)
+    {
+      set_status (self, "emblem-synchronizing-symbolic", g_strdup (_("Never synced")));
+      return;
+    }
+  local = g_date_time_to_local (utc);
+  /* Translators: the time of the last sync in the header, see g_date_time_format() */
+  time = g_date_time_format (local, _("%H:%M"));
+  /* Translators: "Synced 17:14" */
+  set_status (self, "emblem-ok-symbolic", g_strdup_printf (_("Synced %s"), time));
+}
+
 static void
 update_state_row (EsaSyncPage *self,
                   const char  *server)
@@ -104,6 +165,28 @@ update_state_row (EsaSyncPage *self,
   const char *text;
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  if (server == NULL)
+    set_status (self, NULL, NULL);
+  else if (self->client == NULL)
+    update_status_at_rest (self);
+  else
+    switch (esa_sync_client_get_status (self->client))
+      {
+      case ESA_SYNC_STATUS_OFFLINE:
+        set_status (self, "network-offline-symbolic", g_strdup (_("Offline")));
+        break;
+      case ESA_SYNC_STATUS_SYNCING:
+        set_status (self, "emblem-synchronizing-symbolic", g_strdup (_("Syncing…")));
+        break;
+      case ESA_SYNC_STATUS_ERROR:
+        set_status (self, "dialog-warning-symbolic", g_strdup (_("Sync failed")));
+        break;
+      case ESA_SYNC_STATUS_IDLE:
+      default:
+        update_status_at_rest (self);
+        break;
+      }
+
   if (server == NULL)
     text = _("Local only");
   else if (self->client == NULL)
@@ -151,6 +234,8 @@ update_status (EsaSyncPage *self)
     g_warning ("cannot count the sync state: %s", error->message);
   self->pending = counts.pending_ops;
   self->open_conflicts = counts.open_conflicts;
+  g_free (self->last_sync);
+  self->last_sync = g_strdup (counts.last_sync);
 
   set_subtitle (self->server_row,
                 server != NULL ? server
@@ -452,10 +537,11 @@ field_row_new (const char *name,
 static void
 clear_list (GtkListBox *list)
 {
-  GtkWidget *child;
+  GtkListBoxRow *row;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
+  /* The rows only: the placeholder stays. */
+  while ((row = gtk_list_box_get_row_at_index (list, 0)) != NULL)
+    gtk_list_box_remove (list, GTK_WIDGET (row));
 }
 
 static JsonNode *
@@ -777,7 +863,14 @@ on_client_progress (EsaSyncPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
   gtk_progress_bar_set_show_text (self->progress_bar, FALSE);
   if (total > 0)
-    gtk_progress_bar_set_fraction (self->progress_bar, MIN (1.0, (double) done / total));
+    {
+      int percent = (int) MIN (100, done * 100 / total);
+
+      gtk_progress_bar_set_fraction (self->progress_bar, MIN (1.0, (double) done / total));
+      /* Translators: the header while a sync runs: "Syncing 45 %" */
+      set_status (self, "emblem-synchronizing-symbolic",
+                  g_strdup_printf (_("Syncing %d %%"), percent));
+    }
   else
     gtk_progress_bar_pulse (self->progress_bar);
 }
@@ -1046,6 +1139,9 @@ esa_sync_page_get_property (GObject    *object,
     case PROP_PENDING:
       g_value_set_int64 (value, self->pending);
       break;
+    case PROP_STATUS:
+      g_value_set_string (value, self->status);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1061,6 +1157,8 @@ esa_sync_page_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->store);
   g_clear_pointer (&self->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&self->last_sync, g_free);
+  g_clear_pointer (&self->status, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), ESA_TYPE_SYNC_PAGE);
 
   G_OBJECT_CLASS (esa_sync_page_parent_class)->dispose (object);
@@ -1077,6 +1175,9 @@ esa_sync_page_class_init (EsaSyncPageClass *klass)
 
   /* Changes whenever the counts are read again (the sidebar follows it). */
   props[PROP_PENDING] = g_param_spec_int64 ("pending", NULL, NULL, 0, G_MAXINT64, 0,
+                                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The header's few words of the sync (esa_sync_page_get_status()). */
+  props[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, NULL,
                                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
@@ -1118,4 +1219,15 @@ esa_sync_page_init (EsaSyncPage *self)
   gtk_widget_set_margin_top (placeholder, 18);
   gtk_widget_set_margin_bottom (placeholder, 18);
   gtk_list_box_set_placeholder (self->conflicts_list, placeholder);
+}
+
+const char *
+esa_sync_page_get_status (EsaSyncPage  *self,
+                          const char  **out_icon)
+{
+  g_return_val_if_fail (ESA_IS_SYNC_PAGE (self), NULL);
+
+  if (out_icon != NULL)
+    *out_icon = self->status_icon;
+  return self->status;
 }

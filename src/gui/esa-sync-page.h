@@ -27,6 +27,12 @@ void       esa_sync_page_reload         (EsaSyncPage *self);
 gint64     esa_sync_page_get_pending    (EsaSyncPage *self);
 gint64     esa_sync_page_get_conflicts  (EsaSyncPage *self);
 
+/* (nullable): the few words the window's header shows ("Offline",
+ * "Syncing 45 %", "2 conflicts", "3 to send", "Synced 17:14") and the
+ * name of their icon; NULL for a database without a server. */
+const char *esa_sync_page_get_status    (EsaSyncPage  *self,
+                                         const char  **out_icon);
+
 /* The open conflicts listed (for tests). */
 guint      esa_sync_page_get_n_listed   (EsaSyncPage *self);
 

@@ -59,6 +59,9 @@ struct _EsaWindow
   AdwTabView         *tab_view;
   EsaSyncPage        *sync_page;
   GtkLabel           *sync_count_label;
+  GtkWidget          *sync_status_button;
+  GtkImage           *sync_status_icon;
+  GtkLabel           *sync_status_label;
   EsaPaymentsPage    *payments_page;
   EsaReportsPage     *reports_page;
   EsaQueuePage       *my_work_page;
@@ -365,6 +368,34 @@ update_sync_count (EsaWindow *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_count_label),
                                    _("Operations waiting to be sent"));
     }
+}
+
+/* The header says how the sync stands (offline, syncing, conflicts, what
+ * waits, the last sync) and opens the Sync section; nothing for a local
+ * database. */
+static void
+update_sync_status (EsaWindow *self)
+{
+  const char *icon = NULL;
+  const char *status = esa_sync_page_get_status (self->sync_page, &icon);
+
+  gtk_widget_set_visible (self->sync_status_button, self->store != NULL && status != NULL);
+  if (status == NULL)
+    return;
+  gtk_label_set_label (self->sync_status_label, status);
+  gtk_image_set_from_icon_name (self->sync_status_icon, icon);
+  /* Translators: the tooltip of the sync status in the header: "Sync: Offline" */
+  {
+    g_autofree char *tooltip = g_strdup_printf (_("Sync: %s"), status);
+
+    gtk_widget_set_tooltip_text (self->sync_status_button, tooltip);
+  }
+}
+
+static void
+on_sync_status_clicked (EsaWindow *self)
+{
+  esa_window_show_section (self, "sync");
 }
 
 static void
@@ -1646,6 +1677,10 @@ esa_window_class_init (EsaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, tab_view);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, sync_page);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, sync_count_label);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, sync_status_button);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, sync_status_icon);
+  gtk_widget_class_bind_template_child (widget_class, EsaWindow, sync_status_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_sync_status_clicked);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, payments_page);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, reports_page);
   gtk_widget_class_bind_template_child (widget_class, EsaWindow, my_work_page);
@@ -1701,6 +1736,8 @@ esa_window_init (EsaWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->sync_page, "notify::pending",
                            G_CALLBACK (update_sync_count), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sync_page, "notify::status",
+                           G_CALLBACK (update_sync_status), self, G_CONNECT_SWAPPED);
 
   /* The application adds its resource icons to the theme; a window made
    * without it (tests) must show them too. */

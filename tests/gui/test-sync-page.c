@@ -32,6 +32,21 @@ first_id (const char *sql)
   return id;
 }
 
+/* The header's words name the count that matters, with its icon. */
+static void
+assert_status (EsaSyncPage *page,
+               const char  *icon,
+               gint64       count)
+{
+  const char *shown_icon = NULL;
+  const char *status = esa_sync_page_get_status (page, &shown_icon);
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+
+  g_assert_nonnull (status);
+  g_assert_cmpstr (shown_icon, ==, icon);
+  g_assert_true (g_str_has_prefix (status, number));
+}
+
 static void
 test_pending_and_conflict (void)
 {
@@ -73,6 +88,11 @@ test_pending_and_conflict (void)
   g_assert_no_error (error);
   g_assert_cmpint (pending, >, pending_before);
 
+  /* A database that syncs: the header then says how it stands. */
+  g_assert_true (esa_store_sync_state_set (store, ESA_SYNC_STATE_SERVER,
+                                           "https://esattore.example.org:8443", &error));
+  g_assert_no_error (error);
+
   page = ESA_SYNC_PAGE (esa_sync_page_new ());
   window = adw_window_new ();
   adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (page));
@@ -84,6 +104,7 @@ test_pending_and_conflict (void)
   g_assert_cmpint (esa_sync_page_get_pending (page), ==, pending);
   g_assert_cmpint (esa_sync_page_get_conflicts (page), ==, 0);
   g_assert_cmpuint (esa_sync_page_get_n_listed (page), ==, 0);
+  assert_status (page, "mail-outbox-symbolic", pending);
 
   /* A conflict as a refused push leaves it: the store has no call that
    * makes one without a server, so the row is written as the acknowledgement
@@ -102,6 +123,7 @@ test_pending_and_conflict (void)
   esa_sync_page_reload (page);
   g_assert_cmpint (esa_sync_page_get_conflicts (page), ==, 1);
   g_assert_cmpuint (esa_sync_page_get_n_listed (page), ==, 1);
+  assert_status (page, "dialog-warning-symbolic", 1);
   esa_gui_test_save_shot (window, "sync-page.png");
 
   g_assert_true (esa_sync_page_resolve (page, 0, FALSE, &error));
