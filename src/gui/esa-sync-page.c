@@ -125,6 +125,7 @@ update_status_at_rest (EsaSyncPage *self)
 {
   g_autoptr(GDateTime) utc = NULL;
   g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = NULL;
   g_autofree char *time = NULL;
 
   if (self->open_conflicts > 0)
@@ -152,10 +153,20 @@ update_status_at_rest (EsaSyncPage *self)
       return;
     }
   local = g_date_time_to_local (utc);
-  /* Translators: the time of the last sync in the header, see g_date_time_format() */
-  time = g_date_time_format (local, _("%H:%M"));
-  /* Translators: "Synced 17:14" */
-  set_status (self, "emblem-ok-symbolic", g_strdup_printf (_("Synced %s"), time));
+  now = g_date_time_new_now_local ();
+  if (g_date_time_get_year (local) == g_date_time_get_year (now)
+      && g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    {
+      /* Translators: the time of today's last sync in the header, see g_date_time_format() */
+      time = g_date_time_format (local, _("%H:%M"));
+      /* Translators: "Synced 17:14": the time of today's last sync */
+      set_status (self, "emblem-ok-symbolic", g_strdup_printf (_("Synced %s"), time));
+      return;
+    }
+  /* Translators: the day of an older last sync in the header, see g_date_time_format() */
+  time = g_date_time_format (local, _("%e %b"));
+  /* Translators: "Synced on 20 Nov": the day of an older last sync */
+  set_status (self, "emblem-ok-symbolic", g_strdup_printf (_("Synced on %s"), g_strstrip (time)));
 }
 
 static void
