@@ -9,6 +9,7 @@
 #include "esa-money.h"
 #include "esa-procedure.h"
 #include "esa-dossier-format.h"
+#include "esa-dossier-offline.h"
 #include "esa-dossier-page.h"
 #include "esa-dossier-row.h"
 #include "esa-dossier-table.h"
@@ -41,6 +42,7 @@ struct _EsaDossierPage
   AdwStatusPage     *error_page;
   GtkImage          *kind_image;
   GtkLabel          *name_label;
+  EsaDossierOffline *offline;
   EsaDossierWrapBox *badges_box;
   EsaDossierWrapBox *facts_box;
   GtkStack          *view_stack;
@@ -394,6 +396,7 @@ fill_header (EsaDossierPage   *self,
   EsaIdKind id_kind;
 
   gtk_label_set_text (self->name_label, debtor->name);
+  esa_dossier_offline_set (self->offline, self->store, debtor->id, debtor->office_id);
   gtk_image_set_from_icon_name (self->kind_image,
                                 company ? "esa-company-symbolic" : "avatar-default-symbolic");
 
@@ -1525,6 +1528,7 @@ esa_dossier_page_class_init (EsaDossierPageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
                                        "dossier.next-step", NULL);
 
+  g_type_ensure (ESA_TYPE_DOSSIER_OFFLINE);
   g_type_ensure (ESA_TYPE_DOSSIER_TABLE);
   g_type_ensure (ESA_TYPE_DOSSIER_WRAP_BOX);
   g_type_ensure (ESA_TYPE_NEXT_STEPS);
@@ -1535,6 +1539,7 @@ esa_dossier_page_class_init (EsaDossierPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, kind_image);
   gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, offline);
   gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, badges_box);
   gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, facts_box);
   gtk_widget_class_bind_template_child (widget_class, EsaDossierPage, view_stack);

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <sqlite3.h>
 
+#include "esa-dossier-offline.h"
 #include "esa-gui-test.h"
 #include "esa-store-private.h"
 #include "esa-store-sync.h"
@@ -137,6 +138,80 @@ test_pending_and_conflict (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The first check button under @widget, depth first. */
+static GtkWidget *
+find_check (GtkWidget *widget)
+{
+  if (GTK_IS_CHECK_BUTTON (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_check (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A team lead takes a dossier offline for a field officer of its office
+ * from the dossier's button, and gives it back: the assignment follows the
+ * check box. */
+static void
+test_offline_for_field_officer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lead = first_id ("SELECT id FROM users WHERE role = 'team_lead' "
+                                    "AND office_id IN (SELECT office_id FROM users "
+                                    "WHERE role = 'field_officer') ORDER BY id LIMIT 1");
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM debtors WHERE office_id = "
+                                          "(SELECT office_id FROM users WHERE id = '%s') "
+                                          "ORDER BY id LIMIT 1", lead);
+  g_autofree char *debtor_id = first_id (sql);
+  g_autofree char *office_sql = g_strdup_printf ("SELECT office_id FROM users WHERE id = '%s'",
+                                                 lead);
+  g_autofree char *office_id = first_id (office_sql);
+  EsaDossierOffline *offline;
+  GtkWidget *window;
+  GtkWidget *check;
+  const char *user_id;
+  g_auto(GStrv) assigned = NULL;
+
+  g_assert_true (esa_store_sync_state_set (store, ESA_SYNC_STATE_SERVER,
+                                           "https://esattore.example.org:8443", &error));
+  g_assert_no_error (error);
+  esa_store_set_acting_user (store, lead);
+
+  offline = ESA_DOSSIER_OFFLINE (esa_dossier_offline_new ());
+  window = adw_window_new ();
+  adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (offline));
+  gtk_window_present (GTK_WINDOW (window));
+  esa_dossier_offline_set (offline, store, debtor_id, office_id);
+  esa_gui_test_settle (window, 100);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (offline)));
+
+  /* The first field officer's check box, inside the button's popover. */
+  check = find_check (GTK_WIDGET (offline));
+  g_assert_nonnull (check);
+  user_id = g_object_get_data (G_OBJECT (check), "user-id");
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  assigned = esa_store_sync_assigned (store, user_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strv_contains ((const char * const *) assigned, debtor_id));
+  g_clear_pointer (&assigned, g_strfreev);
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), FALSE);
+  assigned = esa_store_sync_assigned (store, user_id, &error);
+  g_assert_no_error (error);
+  g_assert_false (assigned != NULL && g_strv_contains ((const char * const *) assigned, debtor_id));
+
+  esa_store_set_acting_user (store, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -150,6 +225,7 @@ main (int   argc,
   store = esa_gui_test_demo_store (60, 5, "2026-11-20", FALSE);
 
   g_test_add_func ("/sync-gui/pending-and-conflict", test_pending_and_conflict);
+  g_test_add_func ("/sync-gui/offline-for-field-officer", test_offline_for_field_officer);
 
   status = g_test_run ();
   g_clear_object (&store);
