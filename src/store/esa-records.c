@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "esa-records.h"
+#include "esa-store-private.h"
 
 static const struct
 {
@@ -29,6 +30,21 @@ esa_role_to_string (EsaRole role)
   g_return_val_if_fail (role < ESA_N_ROLES, NULL);
 
   return roles[role].name;
+}
+
+gboolean
+_esa_store_name_index (const char * const *names,
+                       guint               n_names,
+                       const char         *name,
+                       guint              *out_index)
+{
+  for (guint i = 0; name != NULL && i < n_names; i++)
+    if (g_strcmp0 (names[i], name) == 0)
+      {
+        *out_index = i;
+        return TRUE;
+      }
+  return FALSE;
 }
 
 gboolean

@@ -46,15 +46,12 @@ gboolean
 esa_payment_flow_format_from_string (const char           *name,
                                      EsaPaymentFlowFormat *out)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (format_names); i++)
-    {
-      if (g_strcmp0 (name, format_names[i]) == 0)
-        {
-          *out = (EsaPaymentFlowFormat) i;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  guint i;
+
+  if (!_esa_store_name_index (format_names, G_N_ELEMENTS (format_names), name, &i))
+    return FALSE;
+  *out = (EsaPaymentFlowFormat) i;
+  return TRUE;
 }
 
 static const char * const ref_kind_names[] = { NULL, "iuv", "notice", "qrr", "scor", "other" };
@@ -70,12 +67,10 @@ esa_payment_ref_kind_to_string (EsaPaymentRefKind kind)
 EsaPaymentRefKind
 _esa_payment_ref_kind_from_string (const char *name)
 {
-  for (guint i = 1; i < G_N_ELEMENTS (ref_kind_names); i++)
-    {
-      if (g_strcmp0 (name, ref_kind_names[i]) == 0)
-        return (EsaPaymentRefKind) i;
-    }
-  return ESA_PAYMENT_REF_NONE;
+  guint i;
+
+  return _esa_store_name_index (ref_kind_names, G_N_ELEMENTS (ref_kind_names), name, &i)
+         ? (EsaPaymentRefKind) i : ESA_PAYMENT_REF_NONE;
 }
 
 static const char * const outcome_names[] = {

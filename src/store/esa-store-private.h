@@ -46,6 +46,14 @@ char     *_esa_store_field_payload_text (const char *field,
 
 /* Sets @error (ESA_STORE_ERROR, @code) to the formatted message and returns
  * FALSE, so that a refusal reads as one statement. */
+/* The index of @name in @names, the stable names of an enum's values (a
+ * NULL entry stands for a value without a name); FALSE for an unknown name
+ * or NULL. */
+gboolean  _esa_store_name_index      (const char * const *names,
+                                      guint               n_names,
+                                      const char         *name,
+                                      guint              *out_index);
+
 gboolean  _esa_store_fail            (GError     **error,
                                       gint         code,
                                       const char  *format,

@@ -68,13 +68,12 @@ gboolean
 esa_queue_when_from_string (const char   *name,
                             EsaQueueWhen *out)
 {
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (when_names); i++)
-    if (strcmp (name, when_names[i]) == 0)
-      {
-        *out = (EsaQueueWhen) i;
-        return TRUE;
-      }
-  return FALSE;
+  guint i;
+
+  if (!_esa_store_name_index (when_names, G_N_ELEMENTS (when_names), name, &i))
+    return FALSE;
+  *out = (EsaQueueWhen) i;
+  return TRUE;
 }
 
 const char *

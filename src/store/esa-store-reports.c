@@ -74,15 +74,12 @@ gboolean
 esa_report_kind_from_string (const char    *name,
                              EsaReportKind *out)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
-    {
-      if (g_strcmp0 (name, kind_names[i]) == 0)
-        {
-          *out = (EsaReportKind) i;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  guint i;
+
+  if (!_esa_store_name_index (kind_names, G_N_ELEMENTS (kind_names), name, &i))
+    return FALSE;
+  *out = (EsaReportKind) i;
+  return TRUE;
 }
 
 gint

@@ -22,21 +22,6 @@ static const char * const level_names[] = { "first", "back_office", "second" };
 static const char * const status_names[] = { "open", "waiting_caller", "in_progress", "closed" };
 static const char * const outcome_names[] = { "resolved", "ticket", "info", "lost" };
 
-static gboolean
-name_index (const char * const *names,
-            guint               n_names,
-            const char         *name,
-            guint              *out)
-{
-  for (guint i = 0; name != NULL && i < n_names; i++)
-    if (strcmp (names[i], name) == 0)
-      {
-        *out = i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 const char *
 esa_ticket_urgency_to_string (EsaTicketUrgency urgency)
 {
@@ -50,7 +35,7 @@ esa_ticket_urgency_from_string (const char       *name,
 {
   guint i;
 
-  if (!name_index (urgency_names, G_N_ELEMENTS (urgency_names), name, &i))
+  if (!_esa_store_name_index (urgency_names, G_N_ELEMENTS (urgency_names), name, &i))
     return FALSE;
   *out = (EsaTicketUrgency) i;
   return TRUE;
@@ -85,7 +70,7 @@ esa_ticket_level_from_string (const char     *name,
 {
   guint i;
 
-  if (!name_index (level_names, G_N_ELEMENTS (level_names), name, &i))
+  if (!_esa_store_name_index (level_names, G_N_ELEMENTS (level_names), name, &i))
     return FALSE;
   *out = (EsaTicketLevel) i;
   return TRUE;
@@ -120,7 +105,7 @@ esa_ticket_status_from_string (const char      *name,
 {
   guint i;
 
-  if (!name_index (status_names, G_N_ELEMENTS (status_names), name, &i))
+  if (!_esa_store_name_index (status_names, G_N_ELEMENTS (status_names), name, &i))
     return FALSE;
   *out = (EsaTicketStatus) i;
   return TRUE;
@@ -157,7 +142,7 @@ esa_contact_outcome_from_string (const char        *name,
 {
   guint i;
 
-  if (!name_index (outcome_names, G_N_ELEMENTS (outcome_names), name, &i))
+  if (!_esa_store_name_index (outcome_names, G_N_ELEMENTS (outcome_names), name, &i))
     return FALSE;
   *out = (EsaContactOutcome) i;
   return TRUE;
@@ -511,11 +496,11 @@ read_ticket_row (EsaStoreStmt *stmt)
   ticket->office_id = _esa_stmt_dup_text (stmt, 5);
   ticket->subject = _esa_stmt_dup_text (stmt, 6);
   ticket->description = _esa_stmt_dup_text (stmt, 7);
-  if (name_index (urgency_names, G_N_ELEMENTS (urgency_names), col (stmt, 8), &index))
+  if (_esa_store_name_index (urgency_names, G_N_ELEMENTS (urgency_names), col (stmt, 8), &index))
     ticket->urgency = (EsaTicketUrgency) index;
-  if (name_index (level_names, G_N_ELEMENTS (level_names), col (stmt, 9), &index))
+  if (_esa_store_name_index (level_names, G_N_ELEMENTS (level_names), col (stmt, 9), &index))
     ticket->level = (EsaTicketLevel) index;
-  if (name_index (status_names, G_N_ELEMENTS (status_names), col (stmt, 10), &index))
+  if (_esa_store_name_index (status_names, G_N_ELEMENTS (status_names), col (stmt, 10), &index))
     ticket->status = (EsaTicketStatus) index;
   ticket->owner_id = _esa_stmt_dup_text (stmt, 11);
   ticket->owner_name = _esa_stmt_dup_text (stmt, 12);
