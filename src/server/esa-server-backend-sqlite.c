@@ -155,6 +155,25 @@ fail (SqliteBackend  *self,
   return FALSE;
 }
 
+/* Steps @stmt once: the first column of its row, or NULL when there is
+ * none (with @error set when the step failed). (transfer full) */
+static char *
+step_text (SqliteBackend  *self,
+           sqlite3_stmt   *stmt,
+           const char     *what,
+           GError        **error)
+{
+  int rc = sqlite3_step (stmt);
+  char *text = NULL;
+
+  if (rc == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    fail (self, error, what);
+  sqlite3_reset (stmt);
+  return text;
+}
+
 /* A statement prepared once and kept; it comes back reset and unbound. */
 static sqlite3_stmt *
 stmt_get (SqliteBackend  *self,
@@ -651,19 +670,11 @@ sqlite_op_find (EsaServerBackend  *backend,
 {
   SqliteBackend *self = (SqliteBackend *) backend;
   sqlite3_stmt *stmt = stmt_get (self, "SELECT result FROM ops WHERE op_id = ?1", error);
-  char *result = NULL;
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, op_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    result = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  else if (rc != SQLITE_DONE)
-    fail (self, error, "ops");
-  sqlite3_reset (stmt);
-  return result;
+  return step_text (self, stmt, "ops", error);
 }
 
 static gboolean
@@ -1180,21 +1191,13 @@ sqlite_clock_get (EsaServerBackend  *backend,
                                  "SELECT hlc FROM field_clock WHERE t = ?1 AND k = ?2 "
                                  "AND field = ?3",
                                  error);
-  char *hlc = NULL;
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, table);
   bind_text (stmt, 2, key);
   bind_text (stmt, 3, field);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    hlc = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  else if (rc != SQLITE_DONE)
-    fail (self, error, "field_clock");
-  sqlite3_reset (stmt);
-  return hlc;
+  return step_text (self, stmt, "field_clock", error);
 }
 
 static gboolean
