@@ -1331,15 +1331,39 @@ test_roles (void)
   g_assert_false (esa_role_from_string (NULL, NULL));
 }
 
+/* A database file in a new folder of its own, removed with it by
+ * remove_db_file(). */
+static char *
+new_db_file (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("esa-store-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+remove_db_file (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_remove (file);
+    }
+  g_rmdir (dir);
+}
+
 /* A given id is kept; the clock continues after a reopen. */
 static void
 test_given_id_and_clock_on_reopen (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("esa-store-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "clock.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *path = new_db_file ("clock.db");
   g_autofree char *first_hlc = NULL;
   g_autofree char *second_hlc = NULL;
   g_autofree char *id = NULL;
@@ -1347,7 +1371,6 @@ test_given_id_and_clock_on_reopen (void)
   EsaOffice office = { (char *) "office-given-id", (char *) "Sede", NULL, (char *) "CH" };
   EsaStore *store;
 
-  g_assert_no_error (error);
   store = esa_store_open (path, &error);
   g_assert_no_error (error);
   id = esa_store_add_office (store, &office, &error);
@@ -1371,10 +1394,63 @@ test_given_id_and_clock_on_reopen (void)
   g_assert_cmpint (strcmp (first_hlc, second_hlc), <, 0);
   g_object_unref (store);
 
-  g_remove (path);
-  g_remove (wal);
-  g_remove (shm);
-  g_rmdir (dir);
+  remove_db_file (path);
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gint64) st.st_size : -1;
+}
+
+/* A commit that makes the log long does not copy it into the file itself:
+ * the store's checkpoint thread does, and the close copies the rest. */
+static void
+test_checkpoint_in_background (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = new_db_file ("checkpoint.db");
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *id = NULL;
+  EsaOffice office = { NULL, (char *) "Sede", NULL, (char *) "CH" };
+  EsaStore *store;
+  gint64 before;
+
+  store = esa_store_open (path, &error);
+  g_assert_no_error (error);
+
+  /* A short commit asks for no checkpoint. */
+  id = esa_store_add_office (store, &office, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (_esa_store_wait_checkpoints (store), ==, 0);
+
+  /* About 2,000 pages of 4 KiB: only a checkpoint puts them in the file. */
+  before = file_size (path);
+  g_assert_cmpint (sqlite3_exec (_esa_store_get_db (store),
+                                 "BEGIN IMMEDIATE;"
+                                 "CREATE TABLE test_filler (x BLOB);"
+                                 "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                                 "  FROM n WHERE i < 2000) "
+                                 "INSERT INTO test_filler SELECT randomblob (3000) FROM n;"
+                                 "COMMIT;",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpuint (_esa_store_wait_checkpoints (store), >=, 1);
+  g_assert_cmpint (file_size (path), >=, before + 2000 * 3000);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM test_filler"), ==, 2000);
+  g_object_unref (store);
+
+  /* The close, the last connection, copied the rest and removed the log. */
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  store = esa_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM test_filler"), ==, 2000);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM offices"), ==, 1);
+  g_object_unref (store);
+
+  remove_db_file (path);
 }
 
 int
@@ -1400,6 +1476,7 @@ main (int   argc,
   ADD ("lists-and-counts", test_lists_and_counts);
   g_test_add_func ("/store/roles", test_roles);
   g_test_add_func ("/store/given-id-and-clock-on-reopen", test_given_id_and_clock_on_reopen);
+  g_test_add_func ("/store/checkpoint-in-background", test_checkpoint_in_background);
 
 #undef ADD
 

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
  * for the demo generator's bulk loading and for the store's own files. */
 
 sqlite3  *_esa_store_get_db          (EsaStore    *self);
+guint     _esa_store_wait_checkpoints (EsaStore  *self);
 
 /* Transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK); nesting is an error.
  * Public write calls (esa_store_add_debtor() …) made while such a

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "esa-hlc.h"
+#include "esa-store-checkpoint-private.h"
 #include "esa-store-private.h"
 #include "esa-store-resources.h"
 #include "esa-uuid.h"
@@ -31,6 +32,7 @@ struct _EsaStore
   gint        schema_version;
   EsaHlc      hlc;
   gint64      clock_offset_ms; /* simulated clock skew (sync simulation test) */
+  EsaCheckpointer *checkpointer; /* NULL for an in-memory store */
 };
 
 G_DEFINE_TYPE (EsaStore, esa_store, G_TYPE_OBJECT)
@@ -68,6 +70,9 @@ esa_store_finalize (GObject *object)
 
   /* Statements first: sqlite3_close() refuses a connection with live ones. */
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  /* The checkpoint thread ends before the connection closes: the close,
+   * as the last connection, copies whatever of the log it left. */
+  g_clear_pointer (&self->checkpointer, _esa_checkpointer_free);
   if (self->db != NULL)
     {
       sqlite3_close (self->db);
@@ -941,7 +946,21 @@ finish_open (EsaStore  *self,
     return FALSE;
 
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+  if (!in_memory)
+    {
+      self->checkpointer = _esa_checkpointer_new (self->path);
+      _esa_checkpointer_attach (self->checkpointer, self->db);
+    }
   return TRUE;
+}
+
+/* Waits for the checkpoints asked for so far; returns how many ran. */
+guint
+_esa_store_wait_checkpoints (EsaStore *self)
+{
+  g_return_val_if_fail (ESA_IS_STORE (self), 0);
+
+  return self->checkpointer != NULL ? _esa_checkpointer_wait (self->checkpointer) : 0;
 }
 
 EsaStore *
