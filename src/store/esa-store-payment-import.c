@@ -1203,6 +1203,7 @@ run_import (Import  *import,
             GError **error)
 {
   g_autofree char *replaced = NULL;
+  gint64 start, booked;
 
   if (!_esa_store_check_action (import->store, ESA_ACTION_PAYMENT_IMPORT, error)
       || !check_recorded (import, &replaced, error))
@@ -1226,9 +1227,15 @@ run_import (Import  *import,
         return FALSE;
     }
 
-  if (!send_flow (import, error) || !book_items (import, error)
-      || !_esa_payment_close_paid_cases (&import->booking, error))
+  start = g_get_monotonic_time ();
+  if (!send_flow (import, error) || !book_items (import, error))
     return FALSE;
+  booked = g_get_monotonic_time ();
+  if (!_esa_payment_close_paid_cases (&import->booking, error))
+    return FALSE;
+  g_debug ("payment flow %s: %u items matched and booked in %.0f ms, %u cases closed in %.0f ms",
+           import->flow_key, import->flow->items->len, (booked - start) / 1000.0,
+           import->booking.cases_closed, (g_get_monotonic_time () - booked) / 1000.0);
 
   import->report->positions_paid = import->booking.positions_paid;
   import->report->cases_closed = import->booking.cases_closed;
@@ -1246,6 +1253,7 @@ esa_store_import_payment_flow (EsaStore                       *self,
   g_autoptr(EsaPaymentImportReport) report = NULL;
   Import import = { { 0, }, };
   gint64 previous_cache;
+  gint64 start;
   gboolean ok;
 
   g_return_val_if_fail (ESA_IS_STORE (self), NULL);
@@ -1274,7 +1282,10 @@ esa_store_import_payment_flow (EsaStore                       *self,
       ok = _esa_payment_booking_init (&import.booking, self, options->parameters, report->notes,
                                       error)
            && run_import (&import, error);
+      start = g_get_monotonic_time ();
       ok = _esa_store_write_end (self, ok, error);
+      g_debug ("payment flow %s: committed in %.0f ms", import.flow_key,
+               (g_get_monotonic_time () - start) / 1000.0);
     }
   restore_cache (self, previous_cache);
 
