@@ -633,18 +633,20 @@ _esa_payment_plan_debtor (Booking      *booking,
   return TRUE;
 }
 
+/* Leaves the payment unapplied for @reason (a stored reason, taken), which
+ * is its note; the report words it. */
 void
 _esa_payment_draft_unmatched (Draft      *draft,
                               const char *state,
-                              char       *message)
+                              char       *reason)
 {
   draft->state = state;
   draft->result = g_str_equal (state, "revoked") ? ESA_PAYMENT_OUTCOME_REVOKED
                                                  : ESA_PAYMENT_OUTCOME_UNMATCHED;
   g_free (draft->note);
-  draft->note = g_strdup (message);
+  draft->note = reason;
   g_free (draft->message);
-  draft->message = message;
+  draft->message = _esa_payment_describe_note (reason);
 }
 
 /* The allocations of a payment, one per position, as they are stored. */

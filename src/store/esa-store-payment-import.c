@@ -778,54 +778,14 @@ add_line (Import             *import,
     }
 }
 
-/* Why a payment found no position. (transfer full) */
-static char *
-unmatched_reason (const EsaFlowItem *item,
-                  guint              n_positions)
-{
-  if (n_positions > 1)
-    /* Translators: "reference TARI-2024-1 fits 3 positions: an officer must choose" */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "reference %s fits %u position: an officer must choose",
-                                         "reference %s fits %u positions: an officer must choose",
-                                         n_positions),
-                            item->reference, n_positions);
-  if (item->reference == NULL)
-    return g_strdup (_("the payment names no reference and no known debtor"));
-
-  switch (item->reference_kind)
-    {
-    case ESA_PAYMENT_REF_IUV:
-      return g_strdup_printf (_("no position has the IUV %s"), item->reference);
-    case ESA_PAYMENT_REF_NOTICE:
-      return g_strdup_printf (_("no position has the notice number %s"), item->reference);
-    case ESA_PAYMENT_REF_QRR:
-      return g_strdup_printf (_("no position has the QR reference %s"), item->reference);
-    case ESA_PAYMENT_REF_SCOR:
-      return g_strdup_printf (_("no position has the creditor reference %s"), item->reference);
-    case ESA_PAYMENT_REF_OTHER:
-    case ESA_PAYMENT_REF_NONE:
-    default:
-      return g_strdup_printf (_("no position has the reference %s"), item->reference);
-    }
-}
-
 /* Why a matched position cannot take the payment, or NULL. (transfer full) */
 char *
 _esa_payment_position_refuses (const PositionRow *position,
                                const char        *currency)
 {
-  if (g_strcmp0 (position->state, "cancelled") == 0)
-    return g_strdup_printf (_("position %s is cancelled: it takes no payments"),
-                            position->reference);
-  if (g_strcmp0 (position->state, "written_off") == 0)
-    return g_strdup_printf (_("position %s is written off: it takes no payments"),
-                            position->reference);
-  if (g_strcmp0 (position->currency, currency) != 0)
-    /* Translators: "the payment is in CHF, position X in EUR" */
-    return g_strdup_printf (_("the payment is in %s, position %s in %s"), currency,
-                            position->reference, position->currency);
-  return NULL;
+  g_autofree char *reason = _esa_payment_reason_refused (position, currency);
+
+  return reason != NULL ? _esa_payment_describe_note (reason) : NULL;
 }
 
 /* An item of the flow between matching and booking. */
@@ -903,10 +863,7 @@ match_item (Import             *import,
 
   if (item->revoked)
     {
-      _esa_payment_draft_unmatched (draft, "revoked",
-                                    g_strdup_printf (_("revoked (outcome %s): recorded, not "
-                                                       "applied"),
-                                                     item->outcome != NULL ? item->outcome : "3"));
+      _esa_payment_draft_unmatched (draft, "revoked", _esa_payment_reason_revoked (item->outcome));
       return TRUE;
     }
 
@@ -917,7 +874,7 @@ match_item (Import             *import,
   if (positions->len == 1)
     {
       const PositionRow *position = g_ptr_array_index (positions, 0);
-      char *refusal = _esa_payment_position_refuses (position, item->currency);
+      char *refusal = _esa_payment_reason_refused (position, item->currency);
 
       if (refusal != NULL)
         _esa_payment_draft_unmatched (draft, "unmatched", refusal);
@@ -939,7 +896,10 @@ match_item (Import             *import,
       return TRUE;
     }
 
-  _esa_payment_draft_unmatched (draft, "unmatched", unmatched_reason (item, positions->len));
+  _esa_payment_draft_unmatched (draft, "unmatched",
+                                _esa_payment_reason_no_position (item->reference_kind,
+                                                                 item->reference,
+                                                                 positions->len));
   return TRUE;
 }
 
@@ -1002,6 +962,7 @@ import_items (Import  *import,
   g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (items->len);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gint64 previous_rowid = 0;
+  gint64 start = g_get_monotonic_time ();
 
   if (!lookup_flow (import, error))
     return FALSE;
@@ -1017,6 +978,8 @@ import_items (Import  *import,
         g_ptr_array_add (sorted, one);
     }
 
+  g_debug ("payment flow %s: %u items matched in %.0f ms", import->flow_key, items->len,
+           (g_get_monotonic_time () - start) / 1000.0);
   g_ptr_array_sort (sorted, compare_pending);
   for (guint i = 0; i < sorted->len; i++)
     {

@@ -44,7 +44,7 @@ queued_payment_read (EsaStoreStmt *stmt)
   payment->debtor_name = _esa_stmt_dup_text (stmt, 13);
   payment->debtor_tax_id = _esa_stmt_dup_text (stmt, 14);
   payment->remittance = _esa_stmt_dup_text (stmt, 15);
-  payment->note = _esa_stmt_dup_text (stmt, 16);
+  payment->note = _esa_payment_describe_note ((const char *) sqlite3_column_text (stmt, 16));
   return payment;
 }
 
@@ -677,6 +677,7 @@ run_park (EsaStore    *self,
   g_autofree char *text = g_strstrip (g_strdup (note));
   g_autofree char *state_payload = NULL;
   g_autofree char *note_payload = NULL;
+  g_autofree char *stored_note = NULL;
   g_autofree char *amount_text = NULL;
   g_autofree char *summary = NULL;
   const char *user_id = esa_store_get_acting_user (self);
@@ -705,6 +706,10 @@ run_park (EsaStore    *self,
   base_version = sqlite3_column_int64 (version, 0);
   g_clear_pointer (&version, _esa_store_stmt_release);
 
+  /* The edit's earlier value is the note as stored, not as worded here. */
+  if (!_esa_payment_lookup_text (self, "SELECT note FROM payments WHERE id = ?1", payment_id,
+                                 &stored_note, error))
+    return FALSE;
   update = _esa_store_prepare (self,
                                "UPDATE payments SET state = 'parked', note = ?2, handled_at = ?3, "
                                "  handled_by = ?4, version = version + 1 WHERE id = ?1",
@@ -719,7 +724,7 @@ run_park (EsaStore    *self,
     return FALSE;
 
   state_payload = field_edit_payload ("state", "parked", payment->state);
-  note_payload = field_edit_payload ("note", text, payment->note);
+  note_payload = field_edit_payload ("note", text, stored_note);
   amount_text = esa_money_format (payment->amount, payment->currency);
   /* Translators: "Payment of € 120.00 parked: the bank is asked who paid" */
   summary = g_strdup_printf (_("Payment of %s parked: %s"), amount_text, text);

@@ -172,7 +172,7 @@ gboolean                 _esa_payment_plan_debtor          (Booking     *booking
                                                             GError     **error);
 void                     _esa_payment_draft_unmatched      (Draft      *draft,
                                                             const char *state,
-                                                            char       *message);
+                                                            char       *reason);
 void                     _esa_payment_allocation_json      (GString    *out,
                                                             const char *id,
                                                             const char *position_id,
@@ -204,6 +204,16 @@ char                    *_esa_payment_normalize_tax_id     (const char *text);
 gboolean                 _esa_payment_all_digits           (const char *text);
 char                    *_esa_payment_position_refuses     (const PositionRow *position,
                                                             const char        *currency);
+
+/* esa-store-payment-reasons.c */
+
+char                    *_esa_payment_reason_no_position   (EsaPaymentRefKind  kind,
+                                                            const char        *reference,
+                                                            guint              n_positions);
+char                    *_esa_payment_reason_refused       (const PositionRow *position,
+                                                            const char        *currency);
+char                    *_esa_payment_reason_revoked       (const char *outcome);
+char                    *_esa_payment_describe_note        (const char *note);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PositionRow, _esa_payment_position_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Draft, _esa_payment_draft_free)

@@ -33,11 +33,13 @@ cli_result_free (CliResult *result)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
 
-/* Runs esattore-cli with the NULL-terminated arguments in the C locale and
- * returns its exit status and output. A crash fails the test. */
+/* Runs esattore-cli with the NULL-terminated arguments in the C locale, in
+ * @language (with the translations built beside the test) when not NULL,
+ * and returns its exit status and output. A crash fails the test. */
 static CliResult *
-run_cli (const char *first_arg,
-         ...)
+run_cli_valist (const char *language,
+                const char *first_arg,
+                va_list     args)
 {
   const char *cli = g_getenv ("ESATTORE_CLI");
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -47,18 +49,18 @@ run_cli (const char *first_arg,
   CliResult *result = g_new0 (CliResult, 1);
   const char *arg;
   int wait_status = 0;
-  va_list args;
 
   g_assert_nonnull (cli);
   g_ptr_array_add (argv, (char *) cli);
-  va_start (args, first_arg);
   for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
-  envp = g_environ_unsetenv (envp, "LANGUAGE");
+  if (language != NULL)
+    envp = g_environ_setenv (envp, "LANGUAGE", language, TRUE);
+  else
+    envp = g_environ_unsetenv (envp, "LANGUAGE");
 
   command_line = g_strjoinv (" ", (char **) argv->pdata);
   g_test_message ("running %s", command_line);
@@ -82,6 +84,22 @@ run_cli (const char *first_arg,
     g_test_message ("exit %d, stderr: %s", result->status, result->err);
   return result;
 }
+
+static CliResult *
+run_cli_in (const char *language,
+            const char *first_arg,
+            ...)
+{
+  CliResult *result;
+  va_list args;
+
+  va_start (args, first_arg);
+  result = run_cli_valist (language, first_arg, args);
+  va_end (args);
+  return result;
+}
+
+#define run_cli(...) run_cli_in (NULL, __VA_ARGS__)
 
 static JsonNode *
 parse_json (const char *text)
@@ -426,6 +444,7 @@ test_unmatched_park_assign (void)
                                  "    - p.paid > 100000 ORDER BY p.id LIMIT 1");
   g_autoptr(CliResult) import = NULL;
   g_autoptr(CliResult) queue = NULL;
+  g_autoptr(CliResult) italian = NULL;
   g_autoptr(CliResult) park = NULL;
   g_autoptr(CliResult) park_again = NULL;
   g_autoptr(CliResult) assign = NULL;
@@ -433,6 +452,9 @@ test_unmatched_park_assign (void)
   g_autoptr(CliResult) parked = NULL;
   g_autoptr(JsonNode) import_root = NULL;
   g_autoptr(JsonNode) queue_root = NULL;
+  g_autoptr(JsonNode) italian_root = NULL;
+  g_autofree char *note_sql = NULL;
+  g_auto(GStrv) stored_note = NULL;
   g_autoptr(JsonNode) assign_root = NULL;
   g_autoptr(JsonNode) after_root = NULL;
   g_autoptr(JsonNode) parked_root = NULL;
@@ -464,8 +486,23 @@ test_unmatched_park_assign (void)
                    "539115429773825311971477453");
   g_assert_cmpstr (json_object_get_string_member (line, "debtor_name"), ==, "Bernasconi Maria");
   g_assert_true (json_object_has_member (line, "candidates"));
-  g_assert_nonnull (json_object_get_string_member (line, "note"));
+  g_assert_cmpstr (json_object_get_string_member (line, "note"), ==,
+                   "no position has the QR reference 539115429773825311971477453");
   first = g_strdup (json_object_get_string_member (line, "id"));
+
+  /* The reason is stored as a code with its values, so that an officer
+   * reading it in another language, here or on another replica, reads it
+   * in that language. */
+  note_sql = g_strdup_printf ("SELECT note FROM payments WHERE id = '%s'", first);
+  stored_note = sql_row (db, note_sql);
+  g_assert_true (g_str_has_prefix (stored_note[0], "{\"reason\":\"no-position\""));
+  italian = run_cli_in ("it", "--db", db, "payments", "unmatched", "--json", NULL);
+  g_assert_cmpint (italian->status, ==, 0);
+  italian_root = parse_json (italian->out);
+  g_assert_cmpstr (json_object_get_string_member
+                     (json_array_get_object_element (json_node_get_array (italian_root), 0),
+                      "note"), ==,
+                   "nessuna partita ha il riferimento QR 539115429773825311971477453");
   second = g_strdup (json_object_get_string_member (json_array_get_object_element (payments, 1),
                                                     "id"));
 
