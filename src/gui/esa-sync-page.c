@@ -10,6 +10,7 @@
 #include "esa-money.h"
 #include "esa-procedure-catalog.h"
 #include "esa-roles.h"
+#include "esa-store-payments.h"
 #include "esa-store-sync.h"
 #include "esa-sync-client.h"
 #include "esa-sync-http.h"
@@ -482,6 +483,9 @@ member_text (JsonObject *object,
       /* "2026-11-23T16:39:36Z", not a plain date. */
       if (strlen (text) > 10 && text[10] == 'T')
         return format_when (text);
+      /* Why an import left a payment unapplied, in this officer's words. */
+      if (g_str_equal (name, "note"))
+        return esa_payment_note_describe (text);
       return g_strdup (text);
     }
   return json_to_string (node, FALSE);

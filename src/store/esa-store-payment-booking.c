@@ -646,7 +646,7 @@ _esa_payment_draft_unmatched (Draft      *draft,
   g_free (draft->note);
   draft->note = reason;
   g_free (draft->message);
-  draft->message = _esa_payment_describe_note (reason);
+  draft->message = esa_payment_note_describe (reason);
 }
 
 /* The allocations of a payment, one per position, as they are stored. */

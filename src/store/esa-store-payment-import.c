@@ -785,7 +785,7 @@ _esa_payment_position_refuses (const PositionRow *position,
 {
   g_autofree char *reason = _esa_payment_reason_refused (position, currency);
 
-  return reason != NULL ? _esa_payment_describe_note (reason) : NULL;
+  return reason != NULL ? esa_payment_note_describe (reason) : NULL;
 }
 
 /* An item of the flow between matching and booking. */

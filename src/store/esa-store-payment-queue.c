@@ -44,7 +44,7 @@ queued_payment_read (EsaStoreStmt *stmt)
   payment->debtor_name = _esa_stmt_dup_text (stmt, 13);
   payment->debtor_tax_id = _esa_stmt_dup_text (stmt, 14);
   payment->remittance = _esa_stmt_dup_text (stmt, 15);
-  payment->note = _esa_payment_describe_note ((const char *) sqlite3_column_text (stmt, 16));
+  payment->note = esa_payment_note_describe ((const char *) sqlite3_column_text (stmt, 16));
   return payment;
 }
 

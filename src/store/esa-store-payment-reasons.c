@@ -161,10 +161,8 @@ describe (JsonObject *object)
   return NULL;
 }
 
-/* The note of a payment as its reader should see it: a stored reason in
- * this process's language, any other text as it is. (transfer full) */
 char *
-_esa_payment_describe_note (const char *note)
+esa_payment_note_describe (const char *note)
 {
   g_autoptr(JsonParser) parser = NULL;
   JsonNode *root;

@@ -213,7 +213,6 @@ char                    *_esa_payment_reason_no_position   (EsaPaymentRefKind  k
 char                    *_esa_payment_reason_refused       (const PositionRow *position,
                                                             const char        *currency);
 char                    *_esa_payment_reason_revoked       (const char *outcome);
-char                    *_esa_payment_describe_note        (const char *note);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PositionRow, _esa_payment_position_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Draft, _esa_payment_draft_free)

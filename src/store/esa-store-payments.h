@@ -66,6 +66,11 @@ typedef enum
 /* NULL for ESA_PAYMENT_REF_NONE */
 const char *esa_payment_ref_kind_to_string (EsaPaymentRefKind kind);
 
+/* A payment's note as this process's reader should see it: why the import
+ * left it unapplied (stored as a code with its values) worded in the
+ * current language, or an officer's note as written. (transfer full) */
+char       *esa_payment_note_describe      (const char *note);
+
 /* One payment of a flow. Text is owned by the item; absent values are NULL. */
 typedef struct
 {
