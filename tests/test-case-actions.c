@@ -11,6 +11,7 @@
 #include "esa-core.h"
 #include "esa-demo.h"
 #include "esa-store-private.h"
+#include "esa-store-test.h"
 
 typedef struct
 {
@@ -29,88 +30,6 @@ typedef struct
 } Fixture;
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static gint64
-sql_int (EsaStore   *store,
-         const char *sql,
-         const char *param)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static char *
-sql_text (EsaStore   *store,
-          const char *sql,
-          const char *param)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-/* The number of rows of every table of the database, by name. */
-static GHashTable *
-count_all_rows (EsaStore *store)
-{
-  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store),
-                                       "SELECT name FROM sqlite_schema WHERE type = 'table' "
-                                       "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
-                                       -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      const char *name = (const char *) sqlite3_column_text (stmt, 0);
-      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\"", name);
-      gint64 *count = g_new (gint64, 1);
-
-      *count = sql_int (store, sql, NULL);
-      g_hash_table_insert (counts, g_strdup (name), count);
-    }
-  sqlite3_finalize (stmt);
-  g_assert_cmpuint (g_hash_table_size (counts), >, 20);
-  return counts;
-}
-
-static void
-assert_same_counts (GHashTable *before,
-                    GHashTable *after)
-{
-  GHashTableIter iter;
-  gpointer name, count;
-
-  g_assert_cmpuint (g_hash_table_size (before), ==, g_hash_table_size (after));
-  g_hash_table_iter_init (&iter, before);
-  while (g_hash_table_iter_next (&iter, &name, &count))
-    {
-      gint64 *other = g_hash_table_lookup (after, name);
-
-      g_assert_nonnull (other);
-      if (*other != *(gint64 *) count)
-        g_error ("table %s: %" G_GINT64_FORMAT " rows before, %" G_GINT64_FORMAT " after",
-                 (const char *) name, *(gint64 *) count, *other);
-    }
-}
 
 static GDate
 day (const char *iso)
@@ -139,49 +58,31 @@ fields_new (const char *first_key,
   return fields;
 }
 
-static char *
-add_user (EsaStore   *store,
-          const char *office,
-          const char *login,
-          EsaRole     role)
-{
-  g_autoptr(GError) error = NULL;
-  EsaUser user = { NULL, (char *) login, (char *) login, role, (char *) office, NULL };
-  char *id = esa_store_add_user (store, &user, &error);
-
-  g_assert_no_error (error);
-  return id;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = esa_data_dir ("procedures");
   g_autofree char *insert = NULL;
   EsaBody it = { NULL, "Comune di Esempio", "IT", "EUR", NULL, NULL, NULL };
   EsaBody ch = { NULL, "Creditore Svizzero", "CH", "CHF", NULL, NULL, NULL };
   EsaOffice office = { NULL, "Ufficio", "Lugano", "IT" };
   EsaDebtor debtor = { 0 };
 
-  fixture->params = esa_parameters_load_default (&error);
-  g_assert_no_error (error);
-  fixture->procedures = esa_procedure_load_dir (dir, fixture->params, &error);
-  g_assert_no_error (error);
-
-  fixture->store = esa_store_open_memory (&error);
-  g_assert_no_error (error);
-  esa_store_set_procedures (fixture->store, fixture->procedures, fixture->params);
+  fixture->store = esa_store_test_open_memory (&fixture->params, &fixture->procedures);
 
   fixture->body_it = esa_store_add_body (fixture->store, &it, &error);
   fixture->body_ch = esa_store_add_body (fixture->store, &ch, &error);
   fixture->office = esa_store_add_office (fixture->store, &office, &error);
   g_assert_no_error (error);
-  fixture->officer = add_user (fixture->store, fixture->office, "officer", ESA_ROLE_OFFICER);
-  fixture->resp_a = add_user (fixture->store, fixture->office, "resp.a", ESA_ROLE_RESPONSIBLE);
-  fixture->resp_b = add_user (fixture->store, fixture->office, "resp.b", ESA_ROLE_RESPONSIBLE);
-  fixture->auditor = add_user (fixture->store, fixture->office, "auditor", ESA_ROLE_AUDITOR);
+  fixture->officer = esa_store_test_add_user (fixture->store, fixture->office, "officer",
+                                              ESA_ROLE_OFFICER);
+  fixture->resp_a = esa_store_test_add_user (fixture->store, fixture->office, "resp.a",
+                                             ESA_ROLE_RESPONSIBLE);
+  fixture->resp_b = esa_store_test_add_user (fixture->store, fixture->office, "resp.b",
+                                             ESA_ROLE_RESPONSIBLE);
+  fixture->auditor = esa_store_test_add_user (fixture->store, fixture->office, "auditor",
+                                              ESA_ROLE_AUDITOR);
 
   debtor.kind = ESA_DEBTOR_PERSON;
   debtor.name = (char *) "Rossi Mario";
@@ -196,8 +97,7 @@ fixture_set_up (Fixture       *fixture,
                             "received_on, state, imported_by) VALUES ('list-1', '%s', 'L1', "
                             "'TARI', 2025, '2026-01-05', 'imported', '%s')",
                             fixture->body_it, fixture->resp_a);
-  g_assert_cmpint (sqlite3_exec (_esa_store_get_db (fixture->store), insert, NULL, NULL, NULL),
-                   ==, SQLITE_OK);
+  esa_store_test_exec (fixture->store, insert);
 }
 
 static void
@@ -263,14 +163,15 @@ static char *
 case_state (Fixture    *fixture,
             const char *case_id)
 {
-  return sql_text (fixture->store, "SELECT state FROM cases WHERE id = ?", case_id);
+  return esa_store_test_sql_text (fixture->store, "SELECT state FROM cases WHERE id = ?", case_id);
 }
 
 static char *
 case_deadline (Fixture    *fixture,
                const char *case_id)
 {
-  return sql_text (fixture->store, "SELECT next_deadline FROM cases WHERE id = ?", case_id);
+  return esa_store_test_sql_text (fixture->store, "SELECT next_deadline FROM cases WHERE id = ?",
+                                  case_id);
 }
 
 /* Runs @action as @user and expects it to succeed. */
@@ -307,7 +208,7 @@ refuse_step (Fixture     *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) owned = fields;
-  g_autoptr(GHashTable) before = count_all_rows (fixture->store);
+  g_autoptr(GHashTable) before = esa_store_test_count_rows (fixture->store, NULL);
   g_autoptr(GHashTable) after = NULL;
   g_autofree char *event_id = NULL;
   GDate date;
@@ -323,8 +224,8 @@ refuse_step (Fixture     *fixture,
     g_error ("“%s” does not say “%s”", error->message, part);
 
   /* A refused step leaves no trace anywhere. */
-  after = count_all_rows (fixture->store);
-  assert_same_counts (before, after);
+  after = esa_store_test_count_rows (fixture->store, NULL);
+  esa_store_test_assert_same_counts (before, after);
 }
 
 /* The last day of @deadline for a case of @procedure_id whose @field is
@@ -377,17 +278,16 @@ audit_count (Fixture    *fixture,
                                           "AND entity_id = ? AND action = '%s'",
                                           action);
 
-  return sql_int (fixture->store, sql, case_id);
+  return esa_store_test_sql_int (fixture->store, sql, case_id);
 }
 
 static gint64
 command_count (Fixture    *fixture,
                const char *case_id)
 {
-  return sql_int (fixture->store,
-                  "SELECT count(*) FROM outbox WHERE kind = 'command' AND entity = 'case' "
-                  "AND entity_id = ?",
-                  case_id);
+  return esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM outbox "
+                                                 "WHERE kind = 'command' AND entity = 'case' "
+                                                 "AND entity_id = ?", case_id);
 }
 
 static const EsaActionStatus *
@@ -474,8 +374,8 @@ test_italian_case (Fixture       *fixture,
                             "approved_on", "2026-01-12");
   deadline = case_deadline (fixture, case_id);
   g_assert_cmpstr (deadline, ==, print_due);
-  label = sql_text (fixture->store, "SELECT next_deadline_label FROM cases WHERE id = ?",
-                    case_id);
+  label = esa_store_test_sql_text (fixture->store,
+                                   "SELECT next_deadline_label FROM cases WHERE id = ?", case_id);
   g_assert_cmpstr (label, ==, "Injunctions ready for print");
   g_assert_cmpint (audit_count (fixture, case_id, "approve"), ==, 1);
   g_assert_cmpint (command_count (fixture, case_id), ==, 2); /* opening + approval */
@@ -485,20 +385,19 @@ test_italian_case (Fixture       *fixture,
   g_clear_pointer (&state, g_free);
   state = case_state (fixture, case_id);
   g_assert_cmpstr (state, ==, "injunction_issued");
-  number = sql_text (fixture->store,
-                     "SELECT number FROM acts WHERE case_id = ? AND type = 'injunction'",
-                     case_id);
+  number = esa_store_test_sql_text (fixture->store, "SELECT number FROM acts WHERE case_id = ? "
+                                                    "AND type = 'injunction'", case_id);
   expected_number = first_number (fixture, "it.act_number.injunction", "2026-01-14");
   g_assert_cmpstr (number, ==, expected_number);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT amount FROM acts WHERE case_id = ?", case_id), ==, 150000);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM case_event_acts WHERE event_id = ?", issue),
-                   ==, 1);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT amount FROM acts WHERE case_id = ?", case_id),
+                   ==, 150000);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM case_event_acts "
+                                                           "WHERE event_id = ?", issue), ==, 1);
   /* The act number is searchable at once. */
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM debtor_search WHERE refs MATCH ?",
-                            "\"ING\""), ==, 1);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM debtor_search WHERE refs MATCH ?",
+                                           "\"ING\""), ==, 1);
 
   /* Step 3: the notification; the earliest of its deadlines is the time to
    * pay (the print deadline has passed by then). */
@@ -512,9 +411,9 @@ test_italian_case (Fixture       *fixture,
   g_clear_pointer (&deadline, g_free);
   deadline = case_deadline (fixture, case_id);
   g_assert_cmpstr (deadline, ==, payment_due);
-  notified_on = sql_text (fixture->store,
-                          "SELECT json_extract(fields, '$.notified_on') FROM case_events "
-                          "WHERE id = ?", notify);
+  notified_on = esa_store_test_sql_text (fixture->store, "SELECT json_extract(fields, "
+                                                         "'$.notified_on') FROM case_events "
+                                                         "WHERE id = ?", notify);
   g_assert_cmpstr (notified_on, ==, "2026-01-20");
 
   /* The reminder waits for the end of the time to pay: blocked, with the
@@ -538,21 +437,24 @@ test_italian_case (Fixture       *fixture,
   g_clear_pointer (&state, g_free);
   state = case_state (fixture, case_id);
   g_assert_cmpstr (state, ==, "reminded");
-  g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM acts WHERE case_id = ?",
-                            case_id), ==, 2);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM acts WHERE case_id = ?", case_id),
+                   ==, 2);
 
   /* Each step: one audit entry under its action, one command. */
   g_assert_cmpint (audit_count (fixture, case_id, "issue_injunction"), ==, 1);
   g_assert_cmpint (audit_count (fixture, case_id, "record_notification"), ==, 1);
   g_assert_cmpint (audit_count (fixture, case_id, "send_reminder"), ==, 1);
   g_assert_cmpint (command_count (fixture, case_id), ==, 5);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM outbox WHERE entity_id = ? AND "
-                            "json_extract(payload, '$.event.action') = 'issue_injunction' AND "
-                            "json_array_length(payload, '$.acts') = 1",
-                            case_id), ==, 1);
-  g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM case_events WHERE case_id = ?",
-                            case_id), ==, 4);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM outbox WHERE entity_id = ? AND "
+                                           "json_extract(payload, '$.event.action') = "
+                                           "'issue_injunction' AND "
+                                           "json_array_length(payload, '$.acts') = 1", case_id), ==,
+                   1);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM case_events WHERE case_id = ?",
+                                           case_id), ==, 4);
 
   esa_store_set_acting_user (fixture->store, NULL);
   {
@@ -589,7 +491,8 @@ test_swiss_case (Fixture       *fixture,
   order = do_step (fixture, fixture->officer, case_id, "issue_payment_order", "2026-03-02", NULL);
   state = case_state (fixture, case_id);
   g_assert_cmpstr (state, ==, "order_issued");
-  number = sql_text (fixture->store, "SELECT number FROM acts WHERE case_id = ?", case_id);
+  number = esa_store_test_sql_text (fixture->store, "SELECT number FROM acts WHERE case_id = ?",
+                                    case_id);
   expected_number = first_number (fixture, "ch.act_number.payment_order", "2026-03-02");
   g_assert_cmpstr (number, ==, expected_number);
   /* Nothing started: no deadline. */
@@ -656,12 +559,13 @@ test_swiss_case (Fixture       *fixture,
   state = case_state (fixture, case_id);
   g_assert_cmpstr (state, ==, "seized");
   /* Items keep amounts in minor units. */
-  value = sql_int (fixture->store,
-                   "SELECT json_extract(fields, '$.seized_items[1].estimated_value') "
-                   "FROM case_events WHERE id = ?", seize);
+  value = esa_store_test_sql_int (fixture->store, "SELECT json_extract(fields, "
+                                                  "'$.seized_items[1].estimated_value') "
+                                                  "FROM case_events WHERE id = ?", seize);
   g_assert_cmpint (value, ==, 150000);
-  g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM acts WHERE case_id = ?",
-                            case_id), ==, 3);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM acts WHERE case_id = ?", case_id),
+                   ==, 3);
   g_assert_cmpint (audit_count (fixture, case_id, "serve"), ==, 1);
   g_assert_cmpint (audit_count (fixture, case_id, "seize"), ==, 1);
   g_assert_cmpint (command_count (fixture, case_id), ==, 5);
@@ -718,8 +622,9 @@ test_fields (Fixture       *fixture,
     event_id = esa_store_case_do (fixture->store, case_id, "record_notification", NULL, fields,
                                   &error);
     g_assert_no_error (error);
-    occurred = sql_text (fixture->store, "SELECT occurred_on FROM case_events WHERE id = ?",
-                         event_id);
+    occurred = esa_store_test_sql_text (fixture->store,
+                                        "SELECT occurred_on FROM case_events WHERE id = ?",
+                                        event_id);
     g_assert_cmpstr (occurred, ==, "2026-02-03");
 
     /* Nor before the latest step. */
@@ -777,13 +682,14 @@ test_undo (Fixture       *fixture,
   g_clear_pointer (&deadline, g_free);
   deadline = case_deadline (fixture, case_id);
   g_assert_null (deadline);
-  undone_by = sql_text (fixture->store, "SELECT undone_by FROM case_events WHERE id = ?", serve);
+  undone_by = esa_store_test_sql_text (fixture->store,
+                                       "SELECT undone_by FROM case_events WHERE id = ?", serve);
   g_assert_nonnull (undone_by);
   g_assert_cmpint (audit_count (fixture, case_id, "undo"), ==, 2);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM outbox WHERE entity_id = ? AND "
-                            "json_extract(payload, '$.command') = 'undo'",
-                            case_id), ==, 2);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM outbox WHERE entity_id = ? AND "
+                                           "json_extract(payload, '$.command') = 'undo'",
+                                           case_id), ==, 2);
 
   /* Twice is once too many; an undo is not undone. */
   g_assert_false (esa_store_case_undo (fixture->store, serve, &error));
@@ -816,21 +722,24 @@ test_undo (Fixture       *fixture,
     g_autofree char *issue = do_step (fixture, fixture->officer, case2, "issue_payment_order",
                                       "2026-03-02", NULL);
 
-    number = sql_text (fixture->store, "SELECT number FROM acts WHERE case_id = ?", case2);
+    number = esa_store_test_sql_text (fixture->store, "SELECT number FROM acts WHERE case_id = ?",
+                                      case2);
     g_assert_nonnull (number);
-    before = count_all_rows (fixture->store);
+    before = esa_store_test_count_rows (fixture->store, NULL);
     g_assert_true (esa_store_case_undo (fixture->store, issue, &error));
     g_assert_no_error (error);
-    g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM acts WHERE case_id = ?",
-                              case2), ==, 0);
+    g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                             "SELECT count(*) FROM acts WHERE case_id = ?", case2),
+                     ==, 0);
     g_clear_pointer (&state, g_free);
     state = case_state (fixture, case2);
     g_assert_cmpstr (state, ==, "requested");
     reissue = do_step (fixture, fixture->officer, case2, "issue_payment_order", "2026-03-03",
                         NULL);
-    renumbered = sql_text (fixture->store, "SELECT number FROM acts WHERE case_id = ?", case2);
+    renumbered = esa_store_test_sql_text (fixture->store,
+                                          "SELECT number FROM acts WHERE case_id = ?", case2);
     g_assert_cmpstr (renumbered, ==, number);
-    after = count_all_rows (fixture->store);
+    after = esa_store_test_count_rows (fixture->store, NULL);
     /* Only the journal grew: the undo and the new step. */
     g_assert_cmpint (*(gint64 *) g_hash_table_lookup (after, "acts"), ==,
                      *(gint64 *) g_hash_table_lookup (before, "acts"));
@@ -852,9 +761,9 @@ test_undo_after_notification (Fixture       *fixture,
   g_autofree char *state = NULL;
 
   issue = do_step (fixture, fixture->officer, case_id, "issue_injunction", "2026-01-14", NULL);
-  act_id = sql_text (fixture->store, "SELECT act_id FROM case_event_acts WHERE event_id = ?",
-                     issue);
-  number = sql_text (fixture->store, "SELECT number FROM acts WHERE id = ?", act_id);
+  act_id = esa_store_test_sql_text (fixture->store,
+                                    "SELECT act_id FROM case_event_acts WHERE event_id = ?", issue);
+  number = esa_store_test_sql_text (fixture->store, "SELECT number FROM acts WHERE id = ?", act_id);
   notification = esa_store_add_notification (fixture->store, act_id, "pec", "sent", "2026-01-15",
                                              NULL, &error);
   g_assert_no_error (error);
@@ -905,7 +814,8 @@ test_close (Fixture       *fixture,
   serve = do_step (fixture, fixture->officer, case_id, "serve", "2026-03-04",
                    fields_new ("served_to", "Wife", NULL));
   paid = do_step (fixture, fixture->officer, case_id, "close_paid", "2026-03-06", NULL);
-  closed = sql_text (fixture->store, "SELECT closed_on FROM cases WHERE id = ?", case_id);
+  closed = esa_store_test_sql_text (fixture->store, "SELECT closed_on FROM cases WHERE id = ?",
+                                    case_id);
   g_assert_cmpstr (closed, ==, "2026-03-06");
   deadline = case_deadline (fixture, case_id);
   g_assert_null (deadline);
@@ -914,7 +824,8 @@ test_close (Fixture       *fixture,
   esa_store_set_acting_user (fixture->store, fixture->officer);
   g_assert_true (esa_store_case_undo (fixture->store, paid, NULL));
   g_clear_pointer (&closed, g_free);
-  closed = sql_text (fixture->store, "SELECT closed_on FROM cases WHERE id = ?", case_id);
+  closed = esa_store_test_sql_text (fixture->store, "SELECT closed_on FROM cases WHERE id = ?",
+                                    case_id);
   g_assert_null (closed);
   deadline = case_deadline (fixture, case_id);
   g_assert_nonnull (deadline);
@@ -1005,9 +916,9 @@ test_numbers_continue (Fixture       *fixture,
   g_assert_no_error (error);
 
   issue = do_step (fixture, fixture->officer, case_id, "issue_injunction", "2026-01-14", NULL);
-  number = sql_text (fixture->store,
-                     "SELECT a.number FROM acts a JOIN case_event_acts ea ON ea.act_id = a.id "
-                     "WHERE ea.event_id = ?", issue);
+  number = esa_store_test_sql_text (fixture->store, "SELECT a.number FROM acts a "
+                                                    "JOIN case_event_acts ea ON ea.act_id = a.id "
+                                                    "WHERE ea.event_id = ?", issue);
   expected = g_strdup_printf ("%s-2026-000042", prefix);
   g_assert_cmpstr (number, ==, expected);
 }
@@ -1071,10 +982,9 @@ static void
 test_demo (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(EsaStore) store = esa_store_open_memory (&error);
-  g_autoptr(EsaParameters) params = esa_parameters_load_default (&error);
-  g_autofree char *dir = esa_data_dir ("procedures");
+  g_autoptr(EsaParameters) params = NULL;
   g_autoptr(GPtrArray) procedures = NULL;
+  g_autoptr(EsaStore) store = esa_store_test_open_memory (&params, &procedures);
   g_autofree char *officer = NULL;
   EsaDemoOptions options;
   sqlite3_stmt *stmt = NULL;
@@ -1082,11 +992,6 @@ test_demo (void)
   guint continuation_available = 0;
   guint continuation_later = 0;
   guint evaluated = 0;
-
-  g_assert_no_error (error);
-  procedures = esa_procedure_load_dir (dir, params, &error);
-  g_assert_no_error (error);
-  esa_store_set_procedures (store, procedures, params);
 
   esa_demo_options_init (&options);
   options.debtors = 400;
@@ -1097,26 +1002,31 @@ test_demo (void)
 
   /* Every case but those just requested has steps; the last one standing
    * led to the case's state; every act came from a step. */
-  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM case_events", NULL), >,
-                   sql_int (store, "SELECT count(*) FROM cases", NULL));
-  g_assert_cmpint (sql_int (store,
-                            "SELECT count(*) FROM cases c WHERE c.state <> 'requested' AND "
-                            "c.state IS NOT (SELECT to_state FROM case_events "
-                            "  WHERE case_id = c.id ORDER BY seq DESC LIMIT 1)",
-                            NULL), ==, 0);
-  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM cases c WHERE c.state = 'requested' "
-                                   "AND EXISTS (SELECT 1 FROM case_events WHERE case_id = c.id)",
-                            NULL), ==, 0);
-  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM case_events WHERE NOT json_valid(fields)",
-                            NULL), ==, 0);
-  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM acts WHERE id NOT IN "
-                                   "(SELECT act_id FROM case_event_acts)", NULL), ==, 0);
-  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM case_events "
-                                   "WHERE action = 'serve' AND "
-                                   "json_extract(fields, '$.served_on') IS NULL", NULL), ==, 0);
+  g_assert_cmpint (esa_store_test_sql_int (store, "SELECT count(*) FROM case_events", NULL), >,
+                   esa_store_test_sql_int (store, "SELECT count(*) FROM cases", NULL));
+  g_assert_cmpint (esa_store_test_sql_int (store,
+                                           "SELECT count(*) FROM cases c "
+                                           "WHERE c.state <> 'requested' AND "
+                                           "c.state IS NOT (SELECT to_state FROM case_events "
+                                           "  WHERE case_id = c.id ORDER BY seq DESC LIMIT 1)",
+                                           NULL), ==, 0);
+  g_assert_cmpint (esa_store_test_sql_int (store, "SELECT count(*) FROM cases c "
+                                                  "WHERE c.state = 'requested' "
+                                                  "AND EXISTS (SELECT 1 FROM case_events "
+                                                  "WHERE case_id = c.id)", NULL), ==, 0);
+  g_assert_cmpint (esa_store_test_sql_int (store, "SELECT count(*) FROM case_events "
+                                                  "WHERE NOT json_valid(fields)", NULL), ==, 0);
+  g_assert_cmpint (esa_store_test_sql_int (store, "SELECT count(*) FROM acts WHERE id NOT IN "
+                                                  "(SELECT act_id FROM case_event_acts)", NULL), ==,
+                   0);
+  g_assert_cmpint (esa_store_test_sql_int (store, "SELECT count(*) FROM case_events "
+                                                  "WHERE action = 'serve' AND "
+                                                  "json_extract(fields, '$.served_on') IS NULL",
+                                           NULL), ==, 0);
 
   /* Every open case can be evaluated. */
-  officer = sql_text (store, "SELECT id FROM users WHERE role = 'officer' LIMIT 1", NULL);
+  officer = esa_store_test_sql_text (store, "SELECT id FROM users WHERE role = 'officer' LIMIT 1",
+                                     NULL);
   esa_store_set_acting_user (store, officer);
   g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store),
                                        "SELECT id, state FROM cases WHERE closed_on IS NULL",

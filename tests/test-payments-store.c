@@ -8,13 +8,12 @@
  */
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "esa-core.h"
 #include "esa-store-payments.h"
-#include "esa-store-private.h"
 #include "esa-store-sync.h"
+#include "esa-store-test.h"
 
 #define TAX_ROSSI   "RSSMRA85T10A562S"
 #define TAX_BOSCO   "BSCMTT83A12L719R"
@@ -36,101 +35,11 @@ typedef struct
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static gint64
-sql_int (EsaStore   *store,
-         const char *sql,
-         const char *param)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static char *
-sql_text (EsaStore   *store,
-          const char *sql,
-          const char *param)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-/* The number of rows of every table, by name. */
+/* The rows of every table but the search index's own. */
 static GHashTable *
-count_all_rows (EsaStore *store)
+count_rows (EsaStore *store)
 {
-  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store),
-                                       "SELECT name FROM sqlite_schema WHERE type = 'table' "
-                                       "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-                                       "AND name NOT LIKE 'debtor\\_search\\_%' ESCAPE '\\'",
-                                       -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      const char *name = (const char *) sqlite3_column_text (stmt, 0);
-      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\"", name);
-      gint64 *count = g_new (gint64, 1);
-
-      *count = sql_int (store, sql, NULL);
-      g_hash_table_insert (counts, g_strdup (name), count);
-    }
-  sqlite3_finalize (stmt);
-  g_assert_cmpuint (g_hash_table_size (counts), >, 20);
-  return counts;
-}
-
-static void
-assert_same_counts (GHashTable *before,
-                    GHashTable *after)
-{
-  GHashTableIter iter;
-  gpointer name, count;
-
-  g_assert_cmpuint (g_hash_table_size (before), ==, g_hash_table_size (after));
-  g_hash_table_iter_init (&iter, before);
-  while (g_hash_table_iter_next (&iter, &name, &count))
-    {
-      gint64 *other = g_hash_table_lookup (after, name);
-
-      g_assert_nonnull (other);
-      if (*other != *(gint64 *) count)
-        g_error ("table %s: %" G_GINT64_FORMAT " rows before, %" G_GINT64_FORMAT " after",
-                 (const char *) name, *(gint64 *) count, *other);
-    }
-}
-
-static char *
-add_user (EsaStore   *store,
-          const char *office,
-          const char *login,
-          EsaRole     role)
-{
-  g_autoptr(GError) error = NULL;
-  EsaUser user = { NULL, (char *) login, (char *) login, role, (char *) office, NULL };
-  char *id = esa_store_add_user (store, &user, &error);
-
-  g_assert_no_error (error);
-  return id;
+  return esa_store_test_count_rows (store, "debtor_search_");
 }
 
 static char *
@@ -157,19 +66,11 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = esa_data_dir ("procedures");
   EsaBody it = { NULL, "Comune di Esempio", "IT", "EUR", (char *) BODY_TAX, NULL, (char *) "01" };
   EsaBody ch = { NULL, "Creditore Svizzero", "CH", "CHF", NULL, NULL, NULL };
   EsaOffice office = { NULL, "Ufficio", "Lugano", "IT" };
 
-  fixture->params = esa_parameters_load_default (&error);
-  g_assert_no_error (error);
-  fixture->procedures = esa_procedure_load_dir (dir, fixture->params, &error);
-  g_assert_no_error (error);
-
-  fixture->store = esa_store_open_memory (&error);
-  g_assert_no_error (error);
-  esa_store_set_procedures (fixture->store, fixture->procedures, fixture->params);
+  fixture->store = esa_store_test_open_memory (&fixture->params, &fixture->procedures);
 
   fixture->body_it = esa_store_add_body (fixture->store, &it, &error);
   g_assert_no_error (error);
@@ -177,8 +78,10 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->office = esa_store_add_office (fixture->store, &office, &error);
   g_assert_no_error (error);
-  fixture->officer = add_user (fixture->store, fixture->office, "officer", ESA_ROLE_OFFICER);
-  fixture->auditor = add_user (fixture->store, fixture->office, "auditor", ESA_ROLE_AUDITOR);
+  fixture->officer = esa_store_test_add_user (fixture->store, fixture->office, "officer",
+                                              ESA_ROLE_OFFICER);
+  fixture->auditor = esa_store_test_add_user (fixture->store, fixture->office, "auditor",
+                                              ESA_ROLE_AUDITOR);
   fixture->rossi = add_debtor (fixture, "Rossi Mario", TAX_ROSSI);
   fixture->bosco = add_debtor (fixture, "Bosco Matteo", TAX_BOSCO);
 }
@@ -364,21 +267,23 @@ static gint64
 position_paid (Fixture    *fixture,
                const char *position_id)
 {
-  return sql_int (fixture->store, "SELECT paid FROM positions WHERE id = ?", position_id);
+  return esa_store_test_sql_int (fixture->store, "SELECT paid FROM positions WHERE id = ?",
+                                 position_id);
 }
 
 static char *
 position_state (Fixture    *fixture,
                 const char *position_id)
 {
-  return sql_text (fixture->store, "SELECT state FROM positions WHERE id = ?", position_id);
+  return esa_store_test_sql_text (fixture->store, "SELECT state FROM positions WHERE id = ?",
+                                  position_id);
 }
 
 static char *
 case_state (Fixture    *fixture,
             const char *case_id)
 {
-  return sql_text (fixture->store, "SELECT state FROM cases WHERE id = ?", case_id);
+  return esa_store_test_sql_text (fixture->store, "SELECT state FROM cases WHERE id = ?", case_id);
 }
 
 /* "costs=500,interest=300" from a payment's allocations: position by
@@ -523,7 +428,8 @@ test_iuv_pays_and_closes (Fixture       *fixture,
   g_autofree char *allocations = NULL;
   g_autofree char *method = NULL;
   const EsaPaymentImportLine *line;
-  gint64 outbox_before = sql_int (fixture->store, "SELECT count(*) FROM outbox", NULL);
+  gint64 outbox_before = esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM outbox",
+                                                 NULL);
 
   iuv_item (flow, notice, 12800)->collection_ref = g_strdup ("IUR-1");
   report = import (fixture, flow, "flow-1.xml", NULL);
@@ -544,35 +450,41 @@ test_iuv_pays_and_closes (Fixture       *fixture,
   g_assert_cmpstr (state, ==, "paid");
   allocations = allocations_text (fixture, line->payment_id);
   g_assert_cmpstr (allocations, ==, "costs=500,interest=300,sanctions=2000,principal=10000");
-  method = sql_text (fixture->store, "SELECT match_method FROM payments WHERE id = ?",
-                     line->payment_id);
+  method = esa_store_test_sql_text (fixture->store,
+                                    "SELECT match_method FROM payments WHERE id = ?",
+                                    line->payment_id);
   g_assert_cmpstr (method, ==, "iuv");
 
   g_clear_pointer (&state, g_free);
   state = case_state (fixture, case_id);
   g_assert_cmpstr (state, ==, "paid");
-  closed_on = sql_text (fixture->store, "SELECT closed_on FROM cases WHERE id = ?", case_id);
+  closed_on = esa_store_test_sql_text (fixture->store, "SELECT closed_on FROM cases WHERE id = ?",
+                                       case_id);
   g_assert_nonnull (closed_on);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM case_events WHERE case_id = ? "
-                            "AND action = 'close_paid'", case_id), ==, 1);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM payment_case_closures WHERE case_id = ?",
-                            case_id), ==, 1);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM case_events WHERE case_id = ? "
+                                           "AND action = 'close_paid'", case_id), ==, 1);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store, "SELECT count(*) "
+                                                           "FROM payment_case_closures "
+                                                           "WHERE case_id = ?", case_id), ==, 1);
 
   /* The flow, the batch of its payments and the closing step went to the
    * outbox, in that order; the batch pushes the payment, its allocation
    * and the position's paid amount and state as row images. */
-  g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM outbox", NULL), ==,
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM outbox", NULL), ==,
                    outbox_before + 3);
   assert_batch_images (fixture, line->payment_id, position);
-  g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM pragma_foreign_key_check",
-                            NULL), ==, 0);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM pragma_foreign_key_check", NULL),
+                   ==, 0);
   /* The import booked with the CHECK constraints off: they are on again. */
-  g_assert_cmpint (sql_int (fixture->store, "PRAGMA ignore_check_constraints", NULL), ==, 0);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM audit WHERE entity = 'payment_flow' "
-                            "AND summary LIKE '%1 matched, 0 unmatched%'", NULL), ==, 1);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store, "PRAGMA ignore_check_constraints", NULL),
+                   ==, 0);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM audit "
+                                           "WHERE entity = 'payment_flow' "
+                                           "AND summary LIKE '%1 matched, 0 unmatched%'", NULL), ==,
+                   1);
   assert_audit_verifies (fixture);
 }
 
@@ -730,13 +642,16 @@ test_revoked (Fixture       *fixture,
   line = report_line (report, 0);
   g_assert_cmpint (line->outcome, ==, ESA_PAYMENT_OUTCOME_REVOKED);
   g_assert_cmpint (position_paid (fixture, position), ==, 0);
-  state = sql_text (fixture->store, "SELECT state FROM payments WHERE id = ?", line->payment_id);
+  state = esa_store_test_sql_text (fixture->store, "SELECT state FROM payments WHERE id = ?",
+                                   line->payment_id);
   g_assert_cmpstr (state, ==, "revoked");
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM payments WHERE id = ? AND debtor_id IS NULL "
-                            "AND outcome = '3'", line->payment_id), ==, 1);
-  g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM payment_allocations", NULL),
-                   ==, 0);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM payments "
+                                                           "WHERE id = ? AND debtor_id IS NULL "
+                                                           "AND outcome = '3'", line->payment_id),
+                   ==, 1);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM payment_allocations", NULL), ==,
+                   0);
 }
 
 /* The same file twice changes nothing, not even the audit journal. */
@@ -758,15 +673,15 @@ test_same_file_twice (Fixture       *fixture,
   first = import (fixture, flow, "twice.xml", NULL);
   g_assert_cmpint (first->status, ==, ESA_PAYMENT_FLOW_IMPORTED);
 
-  before = count_all_rows (fixture->store);
+  before = count_rows (fixture->store);
   second = import (fixture, flow, "twice.xml", NULL);
-  after = count_all_rows (fixture->store);
+  after = count_rows (fixture->store);
 
   g_assert_cmpint (second->status, ==, ESA_PAYMENT_FLOW_DUPLICATE);
   g_assert_cmpstr (second->flow_id, ==, first->flow_id);
   g_assert_cmpuint (second->duplicates, ==, 1);
   g_assert_cmpuint (second->matched, ==, 0);
-  assert_same_counts (before, after);
+  esa_store_test_assert_same_counts (before, after);
   g_assert_cmpint (position_paid (fixture, position), ==, 3000);
 }
 
@@ -820,31 +735,35 @@ test_replace_when_newer (Fixture       *fixture,
   g_clear_pointer (&state, g_free);
   state = case_state (fixture, case_a);
   g_assert_cmpstr (state, ==, "reminded");
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM cases WHERE id = ? AND closed_on IS NULL",
-                            case_a), ==, 1);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM cases "
+                                                           "WHERE id = ? AND closed_on IS NULL",
+                                           case_a), ==, 1);
   g_assert_cmpint (position_paid (fixture, pb), ==, 7000);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT coalesce(sum(costs + interest + sanctions + principal), 0) "
-                            "FROM payment_allocations WHERE position_id = ?", pa), ==, 0);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM payment_allocations WHERE position_id = ? "
-                            "AND principal < 0", pa), ==, 1);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT coalesce(sum(costs + interest + sanctions "
+                                           "+ principal), 0) FROM payment_allocations "
+                                           "WHERE position_id = ?", pa), ==, 0);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM payment_allocations "
+                                           "WHERE position_id = ? "
+                                           "AND principal < 0", pa), ==, 1);
   g_clear_pointer (&state, g_free);
-  state = sql_text (fixture->store, "SELECT state FROM payments WHERE id = ?", old_payment);
+  state = esa_store_test_sql_text (fixture->store, "SELECT state FROM payments WHERE id = ?",
+                                   old_payment);
   g_assert_cmpstr (state, ==, "replaced");
-  flow_state = sql_text (fixture->store, "SELECT state FROM payment_flows WHERE id = ?",
-                         r1->flow_id);
+  flow_state = esa_store_test_sql_text (fixture->store,
+                                        "SELECT state FROM payment_flows WHERE id = ?",
+                                        r1->flow_id);
   g_assert_cmpstr (flow_state, ==, "replaced");
 
   /* Not later than the flow that stands: nothing changes. */
   iuv_item (v3, na, 5000);
-  before = count_all_rows (fixture->store);
+  before = count_rows (fixture->store);
   r3 = import (fixture, v3, "flow-r-v3.xml", NULL);
-  after = count_all_rows (fixture->store);
+  after = count_rows (fixture->store);
   g_assert_cmpint (r3->status, ==, ESA_PAYMENT_FLOW_DUPLICATE);
   g_assert_cmpstr (r3->flow_id, ==, r2->flow_id);
-  assert_same_counts (before, after);
+  esa_store_test_assert_same_counts (before, after);
   g_assert_cmpint (position_paid (fixture, pa), ==, 0);
   assert_audit_verifies (fixture);
 }
@@ -886,17 +805,18 @@ test_qrr_scor_reference (Fixture       *fixture,
   g_assert_cmpuint (report->unmatched, ==, 1);
   g_assert_cmpstr (report_line (report, 0)->position_id, ==, p1);
   g_assert_cmpint (report_line (report, 0)->outcome, ==, ESA_PAYMENT_OUTCOME_PAID);
-  method = sql_text (fixture->store, "SELECT match_method FROM payments WHERE id = ?",
-                     report_line (report, 1)->payment_id);
+  method = esa_store_test_sql_text (fixture->store,
+                                    "SELECT match_method FROM payments WHERE id = ?",
+                                    report_line (report, 1)->payment_id);
   g_assert_cmpstr (method, ==, "scor");
   g_assert_cmpint (report_line (report, 1)->outcome, ==, ESA_PAYMENT_OUTCOME_PARTIAL);
   g_assert_cmpint (position_paid (fixture, p3), ==, 10000);
   g_assert_cmpint (report_line (report, 3)->outcome, ==, ESA_PAYMENT_OUTCOME_UNMATCHED);
   g_assert_nonnull (strstr (report_line (report, 3)->message, "RF99NOTHING"));
   g_assert_cmpint (position_paid (fixture, p2), ==, 4000);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM payments WHERE flow_id = ? AND channel = "
-                            "'qr-bill'", report->flow_id), ==, 3);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM payments "
+                                                           "WHERE flow_id = ? AND channel = "
+                                                           "'qr-bill'", report->flow_id), ==, 3);
 
   /* A CSV line naming a notice number directly. */
   item = flow_item (flow_it, notice, ESA_PAYMENT_REF_NOTICE, 8000, NULL);
@@ -1027,8 +947,9 @@ test_unmatched_queue (Fixture       *fixture,
   assigned = esa_store_assign_payment (fixture->store, payment1, p1, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (report_line (assigned, 0)->outcome, ==, ESA_PAYMENT_OUTCOME_PAID);
-  state = sql_text (fixture->store, "SELECT state || '/' || match_method || '/' || handled_by "
-                    "FROM payments WHERE id = ?", payment1);
+  state = esa_store_test_sql_text (fixture->store,
+                                   "SELECT state || '/' || match_method || '/' || handled_by "
+                                   "FROM payments WHERE id = ?", payment1);
   g_assert_true (g_str_has_prefix (state, "applied/assigned/"));
   g_assert_true (g_str_has_suffix (state, fixture->officer));
   g_assert_cmpint (position_paid (fixture, p1), ==, 4200);
@@ -1043,12 +964,12 @@ test_unmatched_queue (Fixture       *fixture,
   g_assert_cmpint (report_line (spread, 0)->outcome, ==, ESA_PAYMENT_OUTCOME_DEBTOR);
   g_assert_cmpint (report_line (spread, 0)->unapplied, ==, 2100);
   g_assert_cmpint (position_paid (fixture, p2), ==, 9900);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM outbox WHERE entity = 'payment' "
-                            "AND kind = 'command'", NULL), ==, 2);
-  g_assert_cmpint (sql_int (fixture->store,
-                            "SELECT count(*) FROM audit WHERE entity = 'payment' "
-                            "AND action IN ('assign', 'park')", NULL), ==, 3);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM outbox WHERE entity = 'payment' "
+                                           "AND kind = 'command'", NULL), ==, 2);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM audit WHERE entity = 'payment' "
+                                           "AND action IN ('assign', 'park')", NULL), ==, 3);
 
   g_clear_pointer (&queue, g_ptr_array_unref);
   queue = esa_store_list_unmatched_payments (fixture->store, TRUE, &error);
@@ -1066,7 +987,7 @@ test_invalid_item (Fixture       *fixture,
   g_autofree char *position = add_position (fixture, &spec, 91, &notice);
   g_autoptr(EsaPaymentFlow) flow = flow_new (ESA_PAYMENT_FLOW_PAGOPA, "FLOW-BAD",
                                              "2025-10-16T08:00:00Z");
-  g_autoptr(GHashTable) before = count_all_rows (fixture->store);
+  g_autoptr(GHashTable) before = count_rows (fixture->store);
   g_autoptr(GHashTable) after = NULL;
   g_autoptr(GError) error = NULL;
   EsaPaymentImportReport *report;
@@ -1082,8 +1003,8 @@ test_invalid_item (Fixture       *fixture,
   g_assert_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "line 20"));
 
-  after = count_all_rows (fixture->store);
-  assert_same_counts (before, after);
+  after = count_rows (fixture->store);
+  esa_store_test_assert_same_counts (before, after);
   g_assert_cmpint (position_paid (fixture, position), ==, 0);
 }
 
@@ -1161,7 +1082,7 @@ test_auditor_refused (Fixture       *fixture,
 {
   g_autoptr(EsaPaymentFlow) flow = flow_new (ESA_PAYMENT_FLOW_PAGOPA, "FLOW-AUD",
                                              "2025-10-16T08:00:00Z");
-  g_autoptr(GHashTable) before = count_all_rows (fixture->store);
+  g_autoptr(GHashTable) before = count_rows (fixture->store);
   g_autoptr(GHashTable) after = NULL;
   g_autoptr(GError) error = NULL;
   EsaPaymentImportOptions options = { "aud.xml", "4567", NULL, NULL };
@@ -1170,8 +1091,8 @@ test_auditor_refused (Fixture       *fixture,
   esa_store_set_acting_user (fixture->store, fixture->auditor);
   g_assert_null (esa_store_import_payment_flow (fixture->store, flow, &options, &error));
   g_assert_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_FORBIDDEN);
-  after = count_all_rows (fixture->store);
-  assert_same_counts (before, after);
+  after = count_rows (fixture->store);
+  esa_store_test_assert_same_counts (before, after);
 }
 
 /* A case with two positions closes only when both are paid. */

@@ -12,6 +12,7 @@
 #include "esa-core.h"
 #include "esa-store-private.h"
 #include "esa-store-queues.h"
+#include "esa-store-test.h"
 #include "esa-store-tickets.h"
 
 #define N_CASES 10000
@@ -24,34 +25,6 @@ typedef struct
   GPtrArray     *procedures;
 } Fixture;
 
-static void
-exec_sql (EsaStore   *store,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (_esa_store_get_db (store), sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
-static gint64
-sql_int (EsaStore   *store,
-         const char *sql,
-         const char *param)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store), sql, -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 /* Two offices, an Italian body, users of several roles, 200 debtors and
  * N_CASES open cases with deadlines around TODAY: a third assigned to
  * Anna (u-a), a third to Bruno (u-b), the rest unassigned; a load list
@@ -61,36 +34,32 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = esa_data_dir ("procedures");
   sqlite3_stmt *stmt = NULL;
   sqlite3 *db;
 
-  fixture->store = esa_store_open_memory (&error);
-  g_assert_no_error (error);
-  fixture->params = esa_parameters_load_default (&error);
-  g_assert_no_error (error);
-  fixture->procedures = esa_procedure_load_dir (dir, fixture->params, &error);
-  g_assert_no_error (error);
-  esa_store_set_procedures (fixture->store, fixture->procedures, fixture->params);
+  fixture->store = esa_store_test_open_memory (&fixture->params, &fixture->procedures);
 
-  exec_sql (fixture->store,
-            "BEGIN;"
-            "INSERT INTO bodies (id, name, country, currency) "
-            "  VALUES ('b-it', 'Comune di Esempio', 'IT', 'EUR');"
-            "INSERT INTO offices (id, name, country) VALUES ('o-1', 'Sede centrale', 'IT');"
-            "INSERT INTO offices (id, name, country) VALUES ('o-2', 'Sportello nord', 'IT');"
-            "INSERT INTO office_bodies (office_id, body_id) VALUES ('o-1', 'b-it');"
-            "INSERT INTO users (id, name, login, role, office_id) VALUES "
-            "  ('u-lead', 'Laura Capo', 'laura', 'team_lead', 'o-1'),"
-            "  ('u-a', 'Anna Rossi', 'anna', 'officer', 'o-1'),"
-            "  ('u-b', 'Bruno Bianchi', 'bruno', 'officer', 'o-1'),"
-            "  ('u-c', 'Carla Verdi', 'carla', 'officer', 'o-2'),"
-            "  ('u-cc', 'Dario Neri', 'dario', 'contact_operator', 'o-1'),"
-            "  ('u-aud', 'Elena Gialli', 'elena', 'auditor', 'o-1'),"
-            "  ('u-resp', 'Franco Blu', 'franco', 'responsible', 'o-1');"
-            "INSERT INTO load_lists (id, body_id, reference, revenue_type, year, received_on, "
-            "  state, imported_by) VALUES ('ll-1', 'b-it', 'TARI-2026-1', 'TARI', 2026, "
-            "  '2026-11-01', 'imported', 'u-resp');");
+  esa_store_test_exec (fixture->store,
+                       "BEGIN;"
+                       "INSERT INTO bodies (id, name, country, currency) "
+                       "  VALUES ('b-it', 'Comune di Esempio', 'IT', 'EUR');"
+                       "INSERT INTO offices (id, name, country) "
+                       "  VALUES ('o-1', 'Sede centrale', 'IT');"
+                       "INSERT INTO offices (id, name, country) "
+                       "  VALUES ('o-2', 'Sportello nord', 'IT');"
+                       "INSERT INTO office_bodies (office_id, body_id) VALUES ('o-1', 'b-it');"
+                       "INSERT INTO users (id, name, login, role, office_id) VALUES "
+                       "  ('u-lead', 'Laura Capo', 'laura', 'team_lead', 'o-1'),"
+                       "  ('u-a', 'Anna Rossi', 'anna', 'officer', 'o-1'),"
+                       "  ('u-b', 'Bruno Bianchi', 'bruno', 'officer', 'o-1'),"
+                       "  ('u-c', 'Carla Verdi', 'carla', 'officer', 'o-2'),"
+                       "  ('u-cc', 'Dario Neri', 'dario', 'contact_operator', 'o-1'),"
+                       "  ('u-aud', 'Elena Gialli', 'elena', 'auditor', 'o-1'),"
+                       "  ('u-resp', 'Franco Blu', 'franco', 'responsible', 'o-1');"
+                       "INSERT INTO load_lists (id, body_id, reference, revenue_type, year, "
+                       "  received_on, state, imported_by) "
+                       "  VALUES ('ll-1', 'b-it', 'TARI-2026-1', 'TARI', 2026, '2026-11-01', "
+                       "  'imported', 'u-resp');");
 
   db = _esa_store_get_db (fixture->store);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO debtors (id, kind, name, office_id) "
@@ -141,7 +110,7 @@ fixture_set_up (Fixture       *fixture,
       sqlite3_reset (stmt);
     }
   sqlite3_finalize (stmt);
-  exec_sql (fixture->store, "COMMIT");
+  esa_store_test_exec (fixture->store, "COMMIT");
 }
 
 static void
@@ -223,7 +192,8 @@ test_items_sorted (Fixture       *fixture,
   filter.office_id = "o-1";
   mine = esa_store_queue_items (fixture->store, &filter, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (mine->len, ==, sql_int (fixture->store,
+  g_assert_cmpuint (mine->len, ==,
+                    esa_store_test_sql_int (fixture->store,
                                             "SELECT count(*) FROM cases WHERE officer_id = ?1 "
                                             "AND office_id = 'o-1'", "u-a"));
 
@@ -232,9 +202,9 @@ test_items_sorted (Fixture       *fixture,
   filter.when = ESA_QUEUE_WHEN_OVERDUE;
   overdue = esa_store_queue_items (fixture->store, &filter, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (overdue->len, ==, sql_int (fixture->store,
-                                               "SELECT count(*) FROM cases "
-                                               "WHERE next_deadline < ?1", TODAY));
+  g_assert_cmpuint (overdue->len, ==, esa_store_test_sql_int (fixture->store,
+                                                              "SELECT count(*) FROM cases "
+                                                              "WHERE next_deadline < ?1", TODAY));
   for (guint i = 0; i < overdue->len; i++)
     g_assert_cmpstr (((EsaQueueItem *) g_ptr_array_index (overdue, i))->due_on, <, TODAY);
 
@@ -285,7 +255,7 @@ test_reassign_undo_10000 (Fixture       *fixture,
   esa_store_set_acting_user (fixture->store, "u-lead");
   outbox_before = esa_store_count_pending_ops (fixture->store, &error);
   g_assert_no_error (error);
-  audit_before = sql_int (fixture->store, "SELECT count(*) FROM audit", NULL);
+  audit_before = esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM audit", NULL);
 
   g_assert_true (esa_store_queue_reassign (fixture->store, (const char * const *) ids->pdata,
                                            ids->len, "u-c", &batch_id, &results, &error));
@@ -317,7 +287,7 @@ test_reassign_undo_10000 (Fixture       *fixture,
   /* One audit entry and one outbox operation per item, and the batch's. */
   g_assert_cmpint (esa_store_count_pending_ops (fixture->store, NULL), ==,
                    outbox_before + N_CASES + 1);
-  g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM audit", NULL), ==,
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM audit", NULL), ==,
                    audit_before + N_CASES + 1);
 
   g_assert_true (esa_store_queue_undo_batch (fixture->store, batch_id, &undo_results, &error));
@@ -329,8 +299,8 @@ test_reassign_undo_10000 (Fixture       *fixture,
 
   restored = snapshot (fixture->store);
   g_assert_cmpstr (restored, ==, before);
-  g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM queue_assignments", NULL), ==,
-                   0);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM queue_assignments",
+                                           NULL), ==, 0);
   g_assert_true (esa_store_audit_verify (fixture->store, &checked, &error));
   g_assert_no_error (error);
   g_assert_cmpint (checked, >, 2 * N_CASES);
@@ -364,7 +334,8 @@ test_undo_skips_changed (Fixture       *fixture,
                    ESA_QUEUE_RESULT_UNCHANGED);
   g_assert_cmpint (((EsaQueueItemResult *) g_ptr_array_index (preview, 1))->code, ==,
                    ESA_QUEUE_RESULT_DONE);
-  g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM queue_batches", NULL), ==, 0);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM queue_batches",
+                                           NULL), ==, 0);
 
   g_assert_true (esa_store_queue_reassign (fixture->store, ids, 3, "u-a", &batch_id, NULL,
                                            &error));
@@ -401,7 +372,7 @@ test_roles_refused (Fixture       *fixture,
   g_autoptr(GPtrArray) team = NULL;
   g_autofree char *batch_id = NULL;
   g_autofree char *ticket_id = NULL;
-  gint64 audit_before = sql_int (fixture->store, "SELECT count(*) FROM audit", NULL);
+  gint64 audit_before = esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM audit", NULL);
   EsaQueueFilter own = { .user_id = "u-a", .today = TODAY };
   EsaQueueFilter everyone = { .today = TODAY };
   EsaTicketSpec spec = { .debtor_id = "d-001", .subject = "Richiesta rateizzazione" };
@@ -446,10 +417,11 @@ test_roles_refused (Fixture       *fixture,
   g_clear_error (&error);
 
   /* Nothing changed, nothing was journaled. */
-  g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM audit", NULL), ==,
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM audit", NULL), ==,
                    audit_before);
-  g_assert_cmpint (sql_int (fixture->store, "SELECT count(*) FROM cases WHERE id = 'c-00001' "
-                            "AND officer_id = 'u-b'", NULL), ==, 1);
+  g_assert_cmpint (esa_store_test_sql_int (fixture->store,
+                                           "SELECT count(*) FROM cases WHERE id = 'c-00001' "
+                                           "AND officer_id = 'u-b'", NULL), ==, 1);
 }
 
 static void
@@ -745,8 +717,8 @@ test_dashboard (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(EsaDashboard) dashboard = NULL;
   g_autofree char *csv = NULL;
-  gint64 overdue = sql_int (fixture->store, "SELECT count(*) FROM cases "
-                            "WHERE next_deadline < ?1 AND office_id = 'o-1'", TODAY);
+  gint64 overdue = esa_store_test_sql_int (fixture->store, "SELECT count(*) FROM cases "
+                                           "WHERE next_deadline < ?1 AND office_id = 'o-1'", TODAY);
   gint64 total = 0, overdue_sum = 0;
 
   esa_store_set_acting_user (fixture->store, "u-cc");
@@ -766,8 +738,8 @@ test_dashboard (Fixture       *fixture,
   g_assert_no_error (error);
   /* The office's cases and the load list. */
   g_assert_cmpint (dashboard->open_items, ==,
-                   sql_int (fixture->store, "SELECT count(*) + 1 FROM cases "
-                            "WHERE office_id = ?1", "o-1"));
+                   esa_store_test_sql_int (fixture->store, "SELECT count(*) + 1 FROM cases "
+                                           "WHERE office_id = ?1", "o-1"));
   g_assert_cmpint (dashboard->overdue_items, ==, overdue);
   for (guint i = 0; i < dashboard->overdue_by_officer->len; i++)
     overdue_sum += ((EsaWorkloadRow *) g_ptr_array_index (dashboard->overdue_by_officer,
@@ -816,8 +788,8 @@ assert_deadlines_in_step (EsaStore *store)
   g_autofree char *extra = g_strdup_printf ("SELECT count(*) FROM (SELECT * FROM "
                                             "queue_deadlines EXCEPT %s)", join);
 
-  g_assert_cmpint (sql_int (store, missing, NULL), ==, 0);
-  g_assert_cmpint (sql_int (store, extra, NULL), ==, 0);
+  g_assert_cmpint (esa_store_test_sql_int (store, missing, NULL), ==, 0);
+  g_assert_cmpint (esa_store_test_sql_int (store, extra, NULL), ==, 0);
 }
 
 static void
@@ -835,16 +807,16 @@ test_deadlines_in_step (Fixture       *fixture,
   g_assert_true (esa_store_update_debtor_field (fixture->store, "d-001", "name",
                                                 "Debitore Uno", &error));
   g_assert_no_error (error);
-  exec_sql (fixture->store,
-            "UPDATE users SET name = 'Anna Rossi-Neri' WHERE id = 'u-a';"
-            "UPDATE offices SET name = 'Sede nuova' WHERE id = 'o-2';"
-            "UPDATE cases SET closed_on = '2026-11-20' WHERE id = 'c-00000';"
-            "UPDATE cases SET next_deadline = '2027-03-01' WHERE id = 'c-00002';"
-            "UPDATE cases SET officer_id = 'u-c' WHERE id = 'c-00003';"
-            "INSERT INTO cases (id, debtor_id, body_id, office_id, procedure_id, state, "
-            "  opened_on, next_deadline) VALUES ('c-new', 'd-002', 'b-it', 'o-1', "
-            "  'it-coercive', 'loaded', '2026-11-20', '2026-11-24');"
-            "DELETE FROM cases WHERE id = 'c-00004';");
+  esa_store_test_exec (fixture->store,
+                       "UPDATE users SET name = 'Anna Rossi-Neri' WHERE id = 'u-a';"
+                       "UPDATE offices SET name = 'Sede nuova' WHERE id = 'o-2';"
+                       "UPDATE cases SET closed_on = '2026-11-20' WHERE id = 'c-00000';"
+                       "UPDATE cases SET next_deadline = '2027-03-01' WHERE id = 'c-00002';"
+                       "UPDATE cases SET officer_id = 'u-c' WHERE id = 'c-00003';"
+                       "INSERT INTO cases (id, debtor_id, body_id, office_id, procedure_id, state, "
+                       "  opened_on, next_deadline) VALUES ('c-new', 'd-002', 'b-it', 'o-1', "
+                       "  'it-coercive', 'loaded', '2026-11-20', '2026-11-24');"
+                       "DELETE FROM cases WHERE id = 'c-00004';");
   assert_deadlines_in_step (fixture->store);
 
   items = all_items (fixture->store);
@@ -878,22 +850,23 @@ test_service_levels (Fixture       *fixture,
   const EsaQueueItem *item;
   gint64 n_claims;
 
-  exec_sql (fixture->store,
-            "UPDATE load_lists SET state = 'approved', approved_by = 'u-resp', "
-            "  approved_on = '2026-11-20' WHERE id = 'll-1';"
-            "INSERT INTO positions (id, debtor_id, body_id, load_list_id, revenue_type, year, "
-            "  reference, due_date, currency, principal) VALUES "
-            "  ('p-1', 'd-010', 'b-it', 'll-1', 'TARI', 2026, 'TARI-1', '2026-06-30', 'EUR', "
-            "   10000);"
-            "INSERT INTO case_positions (case_id, position_id) VALUES ('c-00010', 'p-1');"
-            "UPDATE debtors SET insolvent_since = '2026-11-10' WHERE id = 'd-005';"
-            "INSERT INTO acts (id, case_id, debtor_id, type, number, issued_on) VALUES "
-            "  ('a-1', 'c-00011', 'd-011', 'injunction', 'ING-1', '2024-11-01'),"
-            "  ('a-2', 'c-00205', 'd-005', 'insolvency_claim', 'INS-1', '2026-11-12');"
-            "INSERT INTO notifications (id, act_id, attempt, method, state, sent_on, "
-            "  delivered_on) VALUES "
-            "  ('n-1', 'a-1', 1, 'post', 'failed', '2024-11-02', NULL),"
-            "  ('n-2', 'a-1', 2, 'post', 'delivered', '2024-11-20', '2024-11-30');");
+  esa_store_test_exec (fixture->store,
+                       "UPDATE load_lists SET state = 'approved', approved_by = 'u-resp', "
+                       "  approved_on = '2026-11-20' WHERE id = 'll-1';"
+                       "INSERT INTO positions (id, debtor_id, body_id, load_list_id, revenue_type, "
+                       "  year, reference, due_date, currency, principal) VALUES "
+                       "  ('p-1', 'd-010', 'b-it', 'll-1', 'TARI', 2026, 'TARI-1', '2026-06-30', "
+                       "   'EUR', 10000);"
+                       "INSERT INTO case_positions (case_id, position_id) "
+                       "  VALUES ('c-00010', 'p-1');"
+                       "UPDATE debtors SET insolvent_since = '2026-11-10' WHERE id = 'd-005';"
+                       "INSERT INTO acts (id, case_id, debtor_id, type, number, issued_on) VALUES "
+                       "  ('a-1', 'c-00011', 'd-011', 'injunction', 'ING-1', '2024-11-01'),"
+                       "  ('a-2', 'c-00205', 'd-005', 'insolvency_claim', 'INS-1', '2026-11-12');"
+                       "INSERT INTO notifications (id, act_id, attempt, method, state, sent_on, "
+                       "  delivered_on) VALUES "
+                       "  ('n-1', 'a-1', 1, 'post', 'failed', '2024-11-02', NULL),"
+                       "  ('n-2', 'a-1', 2, 'post', 'delivered', '2024-11-20', '2024-11-30');");
 
   items = all_items (fixture->store);
   /* Approved 20 November, 5 days; the case has no act yet. */
@@ -918,15 +891,16 @@ test_service_levels (Fixture       *fixture,
   g_assert_cmpstr (item->reference, ==, "ING-1");
   g_assert_cmpint (item->when, ==, ESA_QUEUE_WHEN_WEEK);
   /* The cases, the print, the conclusion and the claims of d-005 but one. */
-  n_claims = sql_int (fixture->store, "SELECT count(*) - 1 FROM cases WHERE debtor_id = ?1",
-                      "d-005");
+  n_claims = esa_store_test_sql_int (fixture->store,
+                                     "SELECT count(*) - 1 FROM cases WHERE debtor_id = ?1",
+                                     "d-005");
   g_assert_cmpuint (items->len, ==, N_CASES + 2 + n_claims);
 
   /* Done: the injunction issued, the case closed. */
-  exec_sql (fixture->store,
-            "INSERT INTO acts (id, case_id, debtor_id, type, number, issued_on) VALUES "
-            "  ('a-3', 'c-00010', 'd-010', 'injunction', 'ING-2', '2026-11-21');"
-            "UPDATE cases SET closed_on = '2026-11-21' WHERE id = 'c-00011';");
+  esa_store_test_exec (fixture->store,
+                       "INSERT INTO acts (id, case_id, debtor_id, type, number, issued_on) VALUES "
+                       "  ('a-3', 'c-00010', 'd-010', 'injunction', 'ING-2', '2026-11-21');"
+                       "UPDATE cases SET closed_on = '2026-11-21' WHERE id = 'c-00011';");
   g_clear_pointer (&items, g_ptr_array_unref);
   items = all_items (fixture->store);
   g_assert_null (find_item (items, "sl:print:ll-1"));
@@ -961,21 +935,23 @@ test_collection_rate (Fixture       *fixture,
   /* p-1: 100.00 due in October, 10.00 paid before the period and 40.00 in
    * it; p-2: 60.00 due in the period, unpaid; p-3: due after it; p-4:
    * cancelled. */
-  exec_sql (fixture->store,
-            "INSERT INTO positions (id, debtor_id, body_id, revenue_type, year, reference, "
-            "  due_date, currency, principal, paid, state) VALUES "
-            "  ('p-1', 'd-001', 'b-it', 'TARI', 2026, 'R-1', '2026-10-01', 'EUR', 10000, 5000, "
-            "   'open'),"
-            "  ('p-2', 'd-002', 'b-it', 'TARI', 2026, 'R-2', '2026-11-15', 'EUR', 6000, 0, "
-            "   'open'),"
-            "  ('p-3', 'd-003', 'b-it', 'TARI', 2026, 'R-3', '2027-02-01', 'EUR', 9000, 0, "
-            "   'open'),"
-            "  ('p-4', 'd-004', 'b-it', 'TARI', 2026, 'R-4', '2026-10-01', 'EUR', 7000, 0, "
-            "   'cancelled');"
-            "INSERT INTO payments (id, debtor_id, position_id, body_id, amount, currency, "
-            "  paid_on, channel, state) VALUES "
-            "  ('y-1', 'd-001', 'p-1', 'b-it', 1000, 'EUR', '2026-10-15', 'pagopa', 'applied'),"
-            "  ('y-2', 'd-001', 'p-1', 'b-it', 4000, 'EUR', '2026-11-10', 'pagopa', 'applied');");
+  esa_store_test_exec (fixture->store,
+                       "INSERT INTO positions (id, debtor_id, body_id, revenue_type, year, "
+                       "  reference, due_date, currency, principal, paid, state) VALUES "
+                       "  ('p-1', 'd-001', 'b-it', 'TARI', 2026, 'R-1', '2026-10-01', 'EUR', "
+                       "   10000, 5000, 'open'),"
+                       "  ('p-2', 'd-002', 'b-it', 'TARI', 2026, 'R-2', '2026-11-15', 'EUR', "
+                       "   6000, 0, 'open'),"
+                       "  ('p-3', 'd-003', 'b-it', 'TARI', 2026, 'R-3', '2027-02-01', 'EUR', "
+                       "   9000, 0, 'open'),"
+                       "  ('p-4', 'd-004', 'b-it', 'TARI', 2026, 'R-4', '2026-10-01', 'EUR', "
+                       "   7000, 0, 'cancelled');"
+                       "INSERT INTO payments (id, debtor_id, position_id, body_id, amount, "
+                       "  currency, paid_on, channel, state) VALUES "
+                       "  ('y-1', 'd-001', 'p-1', 'b-it', 1000, 'EUR', '2026-10-15', 'pagopa', "
+                       "   'applied'),"
+                       "  ('y-2', 'd-001', 'p-1', 'b-it', 4000, 'EUR', '2026-11-10', 'pagopa', "
+                       "   'applied');");
 
   esa_store_set_acting_user (fixture->store, "u-lead");
   dashboard = esa_store_dashboard (fixture->store, "o-1", "2026-11-01", TODAY, TODAY, &error);

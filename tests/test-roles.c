@@ -7,7 +7,6 @@
  */
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "esa-core.h"
@@ -15,7 +14,7 @@
 #include "esa-store-cases.h"
 #include "esa-store-instalments.h"
 #include "esa-store-load-lists.h"
-#include "esa-store-private.h"
+#include "esa-store-test.h"
 #include "esa-store-tickets.h"
 
 typedef struct
@@ -33,45 +32,34 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = esa_data_dir ("procedures");
-  char *message = NULL;
 
-  fixture->store = esa_store_open_memory (&error);
-  g_assert_no_error (error);
-  fixture->params = esa_parameters_load_default (&error);
-  g_assert_no_error (error);
-  fixture->procedures = esa_procedure_load_dir (dir, fixture->params, &error);
-  g_assert_no_error (error);
-  esa_store_set_procedures (fixture->store, fixture->procedures, fixture->params);
+  fixture->store = esa_store_test_open_memory (&fixture->params, &fixture->procedures);
 
-  g_assert_cmpint (sqlite3_exec (_esa_store_get_db (fixture->store),
-                                 "INSERT INTO bodies (id, name, country, currency) "
-                                 "  VALUES ('b', 'Comune di Esempio', 'IT', 'EUR');"
-                                 "INSERT INTO offices (id, name, country) "
-                                 "  VALUES ('o', 'Sede centrale', 'IT');"
-                                 "INSERT INTO office_bodies (office_id, body_id) VALUES ('o', 'b');"
-                                 "INSERT INTO users (id, name, login, role, office_id) VALUES "
-                                 "  ('officer', 'Anna Rossi', 'anna', 'officer', 'o'),"
-                                 "  ('field_officer', 'Bruno Neri', 'bruno', 'field_officer', 'o'),"
-                                 "  ('team_lead', 'Laura Capo', 'laura', 'team_lead', 'o'),"
-                                 "  ('responsible', 'Franco Blu', 'franco', 'responsible', 'o'),"
-                                 "  ('contact_operator', 'Dario Verdi', 'dario', "
-                                 "   'contact_operator', 'o'),"
-                                 "  ('administrator', 'Ivo Grigi', 'ivo', 'administrator', 'o'),"
-                                 "  ('auditor', 'Elena Gialli', 'elena', 'auditor', 'o');"
-                                 "INSERT INTO debtors (id, kind, name, office_id) "
-                                 "  VALUES ('d', 'person', 'Mario Bianchi', 'o');"
-                                 "INSERT INTO cases (id, debtor_id, body_id, office_id, "
-                                 "  procedure_id, state, officer_id, opened_on) "
-                                 "  VALUES ('c', 'd', 'b', 'o', 'it-coercive', 'loaded', "
-                                 "  'officer', '2026-01-15');"
-                                 "INSERT INTO load_lists (id, body_id, reference, revenue_type, "
-                                 "  year, received_on, state, imported_by) VALUES ('ll', 'b', "
-                                 "  'TARI-2026-1', 'TARI', 2026, '2026-11-01', 'imported', "
-                                 "  'officer');",
-                                 NULL, NULL, &message),
-                   ==, SQLITE_OK);
-  g_assert_null (message);
+  esa_store_test_exec (fixture->store,
+                       "INSERT INTO bodies (id, name, country, currency) "
+                       "  VALUES ('b', 'Comune di Esempio', 'IT', 'EUR');"
+                       "INSERT INTO offices (id, name, country) "
+                       "  VALUES ('o', 'Sede centrale', 'IT');"
+                       "INSERT INTO office_bodies (office_id, body_id) VALUES ('o', 'b');"
+                       "INSERT INTO users (id, name, login, role, office_id) VALUES "
+                       "  ('officer', 'Anna Rossi', 'anna', 'officer', 'o'),"
+                       "  ('field_officer', 'Bruno Neri', 'bruno', 'field_officer', 'o'),"
+                       "  ('team_lead', 'Laura Capo', 'laura', 'team_lead', 'o'),"
+                       "  ('responsible', 'Franco Blu', 'franco', 'responsible', 'o'),"
+                       "  ('contact_operator', 'Dario Verdi', 'dario', "
+                       "   'contact_operator', 'o'),"
+                       "  ('administrator', 'Ivo Grigi', 'ivo', 'administrator', 'o'),"
+                       "  ('auditor', 'Elena Gialli', 'elena', 'auditor', 'o');"
+                       "INSERT INTO debtors (id, kind, name, office_id) "
+                       "  VALUES ('d', 'person', 'Mario Bianchi', 'o');"
+                       "INSERT INTO cases (id, debtor_id, body_id, office_id, "
+                       "  procedure_id, state, officer_id, opened_on) "
+                       "  VALUES ('c', 'd', 'b', 'o', 'it-coercive', 'loaded', "
+                       "  'officer', '2026-01-15');"
+                       "INSERT INTO load_lists (id, body_id, reference, revenue_type, "
+                       "  year, received_on, state, imported_by) VALUES ('ll', 'b', "
+                       "  'TARI-2026-1', 'TARI', 2026, '2026-11-01', 'imported', "
+                       "  'officer');");
 }
 
 static void
@@ -86,15 +74,7 @@ fixture_tear_down (Fixture       *fixture,
 static gint64
 count_audit (EsaStore *store)
 {
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_esa_store_get_db (store), "SELECT count(*) FROM audit",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
+  return esa_store_test_sql_int (store, "SELECT count(*) FROM audit", NULL);
 }
 
 /* A refusal is FORBIDDEN, says the role's reason, and writes nothing. */

@@ -4,161 +4,10 @@
 #include <string.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
+#include "esa-cli-test.h"
 
 static char *tmpdir;
-
-static void
-cli_result_free (CliResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-/* Runs esattore-cli with the NULL-terminated arguments in the C locale and
- * returns its exit status and output. A crash fails the test. */
-static CliResult *
-run_cli (const char *first_arg,
-         ...)
-{
-  const char *cli = g_getenv ("ESATTORE_CLI");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *command_line = NULL;
-  CliResult *result = g_new0 (CliResult, 1);
-  const char *arg;
-  int wait_status = 0;
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  va_start (args, first_arg);
-  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
-  envp = g_environ_unsetenv (envp, "LANGUAGE");
-
-  command_line = g_strjoinv (" ", (char **) argv->pdata);
-  g_test_message ("running %s", command_line);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                &result->out, &result->err, &wait_status, &error);
-  g_assert_no_error (error);
-
-  if (g_spawn_check_wait_status (wait_status, &error))
-    result->status = 0;
-  else if (error->domain == G_SPAWN_EXIT_ERROR)
-    result->status = error->code;
-  else
-    {
-      g_test_message ("%s did not exit normally: %s\n%s", command_line, error->message,
-                      result->err);
-      g_assert_not_reached ();
-    }
-
-  if (result->status != 0)
-    g_test_message ("exit %d, stderr: %s", result->status, result->err);
-
-  return result;
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-
-  return json_parser_steal_root (parser);
-}
-
-static void
-assert_members (JsonObject *object,
-                const char *expected)
-{
-  g_autoptr(GList) members = json_object_get_members (object);
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      if (names->len > 0)
-        g_string_append_c (names, ',');
-      g_string_append (names, l->data);
-    }
-  g_assert_cmpstr (names->str, ==, expected);
-}
-
-static gint64
-sql_int (const char *path,
-         const char *sql,
-         const char *param)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
-static char *
-sql_text (const char *path,
-          const char *sql,
-          const char *param)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
-static void
-sql_exec (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-  char *message = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_test_message ("%s: %s", sql, message);
-  g_assert_null (message);
-  sqlite3_close (db);
-}
 
 /* A new database with one Swiss case of CHF 800.00 in state "requested",
  * worked by the officer "anna"; the auditor is "otto". */
@@ -166,32 +15,34 @@ static char *
 make_db (const char *name)
 {
   char *path = g_build_filename (tmpdir, name, NULL);
-  g_autoptr(CliResult) init = run_cli ("--db", path, "init", NULL);
+  g_autoptr(EsaCliResult) init = esa_cli_test_run ("--db", path, "init", NULL);
 
   g_assert_cmpint (init->status, ==, 0);
-  sql_exec (path,
-            "INSERT INTO bodies (id, name, country, currency) "
-            "  VALUES ('b1', 'Creditore', 'CH', 'CHF');"
-            "INSERT INTO offices (id, name, country) VALUES ('o1', 'Ufficio', 'CH');"
-            "INSERT INTO users (id, name, login, role, office_id) VALUES "
-            "  ('u1', 'Anna', 'anna', 'officer', 'o1'),"
-            "  ('u2', 'Otto', 'otto', 'auditor', 'o1');"
-            "INSERT INTO debtors (id, kind, name, office_id) "
-            "  VALUES ('d1', 'person', 'Bernasconi Luca', 'o1');"
-            "INSERT INTO positions (id, debtor_id, body_id, revenue_type, year, reference, "
-            "  due_date, currency, principal) "
-            "  VALUES ('p1', 'd1', 'b1', 'claim', 2025, 'C-1', '2025-06-30', 'CHF', 80000);"
-            "INSERT INTO cases (id, debtor_id, body_id, office_id, procedure_id, state, "
-            "  officer_id, opened_on) "
-            "  VALUES ('c1', 'd1', 'b1', 'o1', 'ch-lef', 'requested', 'u1', '2026-03-01');"
-            "INSERT INTO case_positions (case_id, position_id) VALUES ('c1', 'p1');");
+  esa_cli_test_sql_exec (path,
+                         "INSERT INTO bodies (id, name, country, currency) "
+                         "  VALUES ('b1', 'Creditore', 'CH', 'CHF');"
+                         "INSERT INTO offices (id, name, country) VALUES ('o1', 'Ufficio', 'CH');"
+                         "INSERT INTO users (id, name, login, role, office_id) VALUES "
+                         "  ('u1', 'Anna', 'anna', 'officer', 'o1'),"
+                         "  ('u2', 'Otto', 'otto', 'auditor', 'o1');"
+                         "INSERT INTO debtors (id, kind, name, office_id) "
+                         "  VALUES ('d1', 'person', 'Bernasconi Luca', 'o1');"
+                         "INSERT INTO positions (id, debtor_id, body_id, revenue_type, year, "
+                         "  reference, due_date, currency, principal) "
+                         "  VALUES ('p1', 'd1', 'b1', 'claim', 2025, 'C-1', '2025-06-30', 'CHF', "
+                         "    80000);"
+                         "INSERT INTO cases (id, debtor_id, body_id, office_id, procedure_id, "
+                         "  state, officer_id, opened_on) "
+                         "  VALUES ('c1', 'd1', 'b1', 'o1', 'ch-lef', 'requested', 'u1', "
+                         "    '2026-03-01');"
+                         "INSERT INTO case_positions (case_id, position_id) VALUES ('c1', 'p1');");
   return path;
 }
 
 static char *
 case_state (const char *path)
 {
-  return sql_text (path, "SELECT state FROM cases WHERE id = 'c1'", NULL);
+  return esa_cli_test_sql_text (path, "SELECT state FROM cases WHERE id = 'c1'", NULL);
 }
 
 /* ---- case --------------------------------------------------------------- */
@@ -200,10 +51,10 @@ static void
 test_case_actions_json (void)
 {
   g_autofree char *path = make_db ("actions.db");
-  g_autoptr(CliResult) result = NULL;
-  g_autoptr(CliResult) served = NULL;
-  g_autoptr(CliResult) text = NULL;
-  g_autoptr(CliResult) step = NULL;
+  g_autoptr(EsaCliResult) result = NULL;
+  g_autoptr(EsaCliResult) served = NULL;
+  g_autoptr(EsaCliResult) text = NULL;
+  g_autoptr(EsaCliResult) step = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) served_root = NULL;
   JsonObject *object;
@@ -211,12 +62,12 @@ test_case_actions_json (void)
   gboolean seen_available = FALSE;
   gboolean seen_blocked = FALSE;
 
-  result = run_cli ("--db", path, "case", "actions", "--json", "--user", "anna", "--date",
-                    "2026-03-02", "c1", NULL);
+  result = esa_cli_test_run ("--db", path, "case", "actions", "--json", "--user", "anna", "--date",
+                             "2026-03-02", "c1", NULL);
   g_assert_cmpint (result->status, ==, 0);
-  root = parse_json (result->out);
+  root = esa_cli_test_parse_json (result->out);
   object = json_node_get_object (root);
-  assert_members (object, "case,procedure,state,date,actions");
+  esa_cli_test_assert_members (object, "case,procedure,state,date,actions");
   g_assert_cmpstr (json_object_get_string_member (object, "case"), ==, "c1");
   g_assert_cmpstr (json_object_get_string_member (object, "procedure"), ==, "ch-lef");
   g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "requested");
@@ -229,8 +80,9 @@ test_case_actions_json (void)
       JsonObject *action = json_array_get_object_element (actions, i);
       gboolean available = json_object_get_boolean_member (action, "available");
 
-      assert_members (action, "id,label,available,to_state,reason,reasons,available_from,"
-                              "fields");
+      esa_cli_test_assert_members (action,
+                                   "id,label,available,to_state,reason,reasons,available_from,"
+                                   "fields");
       /* Available ones first; a blocked one says why. */
       if (available)
         {
@@ -251,17 +103,17 @@ test_case_actions_json (void)
   g_assert_true (seen_blocked);
 
   /* Served: the continuation is blocked until day 20, which it names. */
-  step = run_cli ("--db", path, "case", "do", "--user", "anna", "--date", "2026-03-02", "c1",
-                  "issue_payment_order", NULL);
+  step = esa_cli_test_run ("--db", path, "case", "do", "--user", "anna", "--date", "2026-03-02",
+                           "c1", "issue_payment_order", NULL);
   g_assert_cmpint (step->status, ==, 0);
-  g_clear_pointer (&step, cli_result_free);
-  step = run_cli ("--db", path, "case", "do", "--user", "anna", "--date", "2026-03-04",
-                  "--set", "served_to=The debtor", "c1", "serve", NULL);
+  g_clear_pointer (&step, esa_cli_result_free);
+  step = esa_cli_test_run ("--db", path, "case", "do", "--user", "anna", "--date", "2026-03-04",
+                           "--set", "served_to=The debtor", "c1", "serve", NULL);
   g_assert_cmpint (step->status, ==, 0);
-  served = run_cli ("--db", path, "case", "actions", "--json", "--user", "anna", "--date",
-                    "2026-03-10", "c1", NULL);
+  served = esa_cli_test_run ("--db", path, "case", "actions", "--json", "--user", "anna", "--date",
+                             "2026-03-10", "c1", NULL);
   g_assert_cmpint (served->status, ==, 0);
-  served_root = parse_json (served->out);
+  served_root = esa_cli_test_parse_json (served->out);
   actions = json_object_get_array_member (json_node_get_object (served_root), "actions");
   for (guint i = 0; i < json_array_get_length (actions); i++)
     {
@@ -278,8 +130,8 @@ test_case_actions_json (void)
     }
 
   /* The text form lists the same actions. */
-  text = run_cli ("--db", path, "case", "actions", "--user", "anna", "--date", "2026-03-10",
-                  "c1", NULL);
+  text = esa_cli_test_run ("--db", path, "case", "actions", "--user", "anna", "--date",
+                           "2026-03-10", "c1", NULL);
   g_assert_cmpint (text->status, ==, 0);
   g_assert_nonnull (strstr (text->out, "request_continuation"));
   g_assert_nonnull (strstr (text->out, "continuation possible from"));
@@ -289,15 +141,15 @@ static void
 test_case_do (void)
 {
   g_autofree char *path = make_db ("do.db");
-  g_autoptr(CliResult) issue = NULL;
-  g_autoptr(CliResult) serve = NULL;
-  g_autoptr(CliResult) blocked = NULL;
-  g_autoptr(CliResult) bad_field = NULL;
-  g_autoptr(CliResult) bad_set = NULL;
-  g_autoptr(CliResult) auditor = NULL;
-  g_autoptr(CliResult) unknown = NULL;
-  g_autoptr(CliResult) undo = NULL;
-  g_autoptr(CliResult) due = NULL;
+  g_autoptr(EsaCliResult) issue = NULL;
+  g_autoptr(EsaCliResult) serve = NULL;
+  g_autoptr(EsaCliResult) blocked = NULL;
+  g_autoptr(EsaCliResult) bad_field = NULL;
+  g_autoptr(EsaCliResult) bad_set = NULL;
+  g_autoptr(EsaCliResult) auditor = NULL;
+  g_autoptr(EsaCliResult) unknown = NULL;
+  g_autoptr(EsaCliResult) undo = NULL;
+  g_autoptr(EsaCliResult) due = NULL;
   g_autoptr(JsonNode) serve_root = NULL;
   g_autoptr(JsonNode) due_root = NULL;
   g_autofree char *state = NULL;
@@ -305,86 +157,90 @@ test_case_do (void)
   JsonObject *object;
   gint64 events;
 
-  issue = run_cli ("--db", path, "case", "do", "--user", "anna", "--date", "2026-03-02", "c1",
-                   "issue_payment_order", NULL);
+  issue = esa_cli_test_run ("--db", path, "case", "do", "--user", "anna", "--date", "2026-03-02",
+                            "c1", "issue_payment_order", NULL);
   g_assert_cmpint (issue->status, ==, 0);
   g_assert_cmpstr (issue->err, ==, "");
   state = case_state (path);
   g_assert_cmpstr (state, ==, "order_issued");
-  event_id = sql_text (path, "SELECT id FROM case_events WHERE action = 'issue_payment_order'",
-                       NULL);
+  event_id = esa_cli_test_sql_text (path, "SELECT id FROM case_events "
+                                          "WHERE action = 'issue_payment_order'", NULL);
   g_assert_nonnull (strstr (issue->out, event_id));
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM acts WHERE case_id = 'c1'", NULL), ==,
-                   1);
+  g_assert_cmpint (esa_cli_test_sql_int (path, "SELECT count(*) FROM acts WHERE case_id = 'c1'",
+                                         NULL), ==, 1);
 
   /* A field missing: refused naming it, nothing written. */
-  events = sql_int (path, "SELECT count(*) FROM case_events", NULL);
-  bad_field = run_cli ("--db", path, "case", "do", "--user", "anna", "--date", "2026-03-04",
-                       "c1", "serve", NULL);
+  events = esa_cli_test_sql_int (path, "SELECT count(*) FROM case_events", NULL);
+  bad_field = esa_cli_test_run ("--db", path, "case", "do", "--user", "anna", "--date",
+                                "2026-03-04", "c1", "serve", NULL);
   g_assert_cmpint (bad_field->status, ==, 1);
   g_assert_nonnull (strstr (bad_field->err, "field served_to"));
   g_assert_cmpstr (bad_field->out, ==, "");
-  bad_set = run_cli ("--db", path, "case", "do", "--user", "anna", "--set", "served_to", "c1",
-                     "serve", NULL);
+  bad_set = esa_cli_test_run ("--db", path, "case", "do", "--user", "anna", "--set", "served_to",
+                              "c1", "serve", NULL);
   g_assert_cmpint (bad_set->status, ==, 1);
   g_assert_nonnull (strstr (bad_set->err, "FIELD=VALUE"));
-  auditor = run_cli ("--db", path, "case", "do", "--user", "otto", "--date", "2026-03-04",
-                     "--set", "served_to=Wife", "c1", "serve", NULL);
+  auditor = esa_cli_test_run ("--db", path, "case", "do", "--user", "otto", "--date", "2026-03-04",
+                              "--set", "served_to=Wife", "c1", "serve", NULL);
   g_assert_cmpint (auditor->status, ==, 1);
   g_assert_nonnull (strstr (auditor->err, "auditor"));
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM case_events", NULL), ==, events);
+  g_assert_cmpint (esa_cli_test_sql_int (path, "SELECT count(*) FROM case_events", NULL), ==,
+                   events);
 
-  serve = run_cli ("--db", path, "case", "do", "--json", "--user", "anna", "--date",
-                   "2026-03-04", "--set", "served_to=Wife", "--set", "served_on=2026-03-04",
-                   "c1", "serve", NULL);
+  serve = esa_cli_test_run ("--db", path, "case", "do", "--json", "--user", "anna", "--date",
+                            "2026-03-04", "--set", "served_to=Wife", "--set",
+                            "served_on=2026-03-04", "c1", "serve", NULL);
   g_assert_cmpint (serve->status, ==, 0);
-  serve_root = parse_json (serve->out);
+  serve_root = esa_cli_test_parse_json (serve->out);
   object = json_node_get_object (serve_root);
-  assert_members (object, "event,case,state,closed_on,next_deadline,next_deadline_label");
+  esa_cli_test_assert_members (object,
+                               "event,case,state,closed_on,next_deadline,next_deadline_label");
   g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "served");
   g_assert_cmpstr (json_object_get_string_member (object, "next_deadline"), >, "2026-03-04");
 
   /* Blocked: exit 1, the reason on stderr, the case as it was. */
-  events = sql_int (path, "SELECT count(*) FROM case_events", NULL);
-  blocked = run_cli ("--db", path, "case", "do", "--user", "anna", "--date", "2026-03-10",
-                     "c1", "request_continuation", NULL);
+  events = esa_cli_test_sql_int (path, "SELECT count(*) FROM case_events", NULL);
+  blocked = esa_cli_test_run ("--db", path, "case", "do", "--user", "anna", "--date", "2026-03-10",
+                              "c1", "request_continuation", NULL);
   g_assert_cmpint (blocked->status, ==, 1);
   g_assert_cmpstr (blocked->out, ==, "");
   g_assert_nonnull (strstr (blocked->err, "continuation possible from"));
   g_clear_pointer (&state, g_free);
   state = case_state (path);
   g_assert_cmpstr (state, ==, "served");
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM case_events", NULL), ==, events);
+  g_assert_cmpint (esa_cli_test_sql_int (path, "SELECT count(*) FROM case_events", NULL), ==,
+                   events);
 
-  unknown = run_cli ("--db", path, "case", "do", "--user", "anna", "no-such-case", "serve",
-                     NULL);
+  unknown = esa_cli_test_run ("--db", path, "case", "do", "--user", "anna", "no-such-case", "serve",
+                              NULL);
   g_assert_cmpint (unknown->status, ==, 1);
   g_assert_nonnull (strstr (unknown->err, "no-such-case"));
 
   /* The service is undone; the case is due no more. */
   g_clear_pointer (&event_id, g_free);
-  event_id = sql_text (path, "SELECT id FROM case_events WHERE action = 'serve'", NULL);
-  due = run_cli ("--db", path, "case", "due", "--json", NULL);
+  event_id = esa_cli_test_sql_text (path, "SELECT id FROM case_events WHERE action = 'serve'",
+                                    NULL);
+  due = esa_cli_test_run ("--db", path, "case", "due", "--json", NULL);
   g_assert_cmpint (due->status, ==, 0);
-  due_root = parse_json (due->out);
+  due_root = esa_cli_test_parse_json (due->out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (due_root)), ==, 1);
-  undo = run_cli ("--db", path, "case", "undo", "--user", "anna", event_id, NULL);
+  undo = esa_cli_test_run ("--db", path, "case", "undo", "--user", "anna", event_id, NULL);
   g_assert_cmpint (undo->status, ==, 0);
   g_clear_pointer (&state, g_free);
   state = case_state (path);
   g_assert_cmpstr (state, ==, "order_issued");
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM audit WHERE action = 'undo'", NULL), ==,
-                   1);
+  g_assert_cmpint (esa_cli_test_sql_int (path, "SELECT count(*) FROM audit WHERE action = 'undo'",
+                                         NULL), ==, 1);
 }
 
 static void
 test_case_usage (void)
 {
-  g_autoptr(CliResult) help = run_cli ("case", "--help", NULL);
-  g_autoptr(CliResult) do_help = run_cli ("case", "do", "--help", NULL);
-  g_autoptr(CliResult) none = run_cli ("--db", "x.db", "case", NULL);
-  g_autoptr(CliResult) unknown = run_cli ("--db", "x.db", "case", "frobnicate", NULL);
-  g_autoptr(CliResult) top = run_cli ("--help", NULL);
+  g_autoptr(EsaCliResult) help = esa_cli_test_run ("case", "--help", NULL);
+  g_autoptr(EsaCliResult) do_help = esa_cli_test_run ("case", "do", "--help", NULL);
+  g_autoptr(EsaCliResult) none = esa_cli_test_run ("--db", "x.db", "case", NULL);
+  g_autoptr(EsaCliResult) unknown = esa_cli_test_run ("--db", "x.db", "case", "frobnicate", NULL);
+  g_autoptr(EsaCliResult) top = esa_cli_test_run ("--help", NULL);
 
   g_assert_cmpint (help->status, ==, 0);
   g_assert_nonnull (strstr (help->out, "actions"));
@@ -432,8 +288,8 @@ test_calc (void)
   for (guint i = 0; i < G_N_ELEMENTS (calc_cases); i++)
     {
       const char * const *a = calc_cases[i].args;
-      g_autoptr(CliResult) result = run_cli (a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
-                                             a[8], a[9], NULL);
+      g_autoptr(EsaCliResult) result = esa_cli_test_run (a[0], a[1], a[2], a[3], a[4], a[5], a[6],
+                                                         a[7], a[8], a[9], NULL);
 
       g_assert_cmpint (result->status, ==, 0);
       g_assert_cmpstr (result->out, ==, calc_cases[i].out);
@@ -458,8 +314,8 @@ test_calc_refused (void)
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       const char * const *a = refused[i];
-      g_autoptr(CliResult) result = run_cli (a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
-                                             NULL);
+      g_autoptr(EsaCliResult) result = esa_cli_test_run (a[0], a[1], a[2], a[3], a[4], a[5], a[6],
+                                                         a[7], NULL);
 
       g_assert_cmpint (result->status, ==, 1);
       g_assert_cmpstr (result->out, ==, "");
@@ -467,38 +323,21 @@ test_calc_refused (void)
     }
 
   {
-    g_autoptr(CliResult) bad = run_cli ("calc", "garnish", "it", "12,50", NULL);
+    g_autoptr(EsaCliResult) bad = esa_cli_test_run ("calc", "garnish", "it", "12,50", NULL);
 
     g_assert_nonnull (strstr (bad->err, "12,50"));
   }
-}
-
-static void
-remove_tmpdir (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (tmpdir);
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  tmpdir = g_dir_make_tmp ("esattore-cli-case-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmpdir = esa_cli_test_make_dir ("esattore-cli-case-XXXXXX");
 
   g_test_add_func ("/cli/case/usage", test_case_usage);
   g_test_add_func ("/cli/case/actions-json", test_case_actions_json);
@@ -508,7 +347,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  remove_tmpdir ();
+  esa_cli_test_remove_dir (tmpdir);
   g_free (tmpdir);
 
   return status;

@@ -5,9 +5,8 @@
 #include <string.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-#include <sqlite3.h>
+
+#include "esa-cli-test.h"
 
 #define HEADER "tax_id,name,address,postcode,town,country,revenue_type,year,reference," \
                "principal,sanctions,interest,costs,due_date\n"
@@ -20,13 +19,6 @@ static const char * const tax_codes[] = {
 
 typedef struct
 {
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
-
-typedef struct
-{
   char *dir;
   char *db;
   char *body;          /* the demo's Italian body */
@@ -34,97 +26,6 @@ typedef struct
   char *responsible;
   char *other_responsible;
 } Fixture;
-
-static void
-cli_result_free (CliResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-/* Runs esattore-cli in the C locale with the NULL-terminated arguments. */
-static CliResult *
-run_cli (const char *first_arg,
-         ...)
-{
-  const char *cli = g_getenv ("ESATTORE_CLI");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *command_line = NULL;
-  CliResult *result = g_new0 (CliResult, 1);
-  int wait_status = 0;
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  va_start (args, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
-  envp = g_environ_unsetenv (envp, "LANGUAGE");
-
-  command_line = g_strjoinv (" ", (char **) argv->pdata);
-  g_test_message ("running %s", command_line);
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &result->out,
-                &result->err, &wait_status, &error);
-  g_assert_no_error (error);
-
-  if (g_spawn_check_wait_status (wait_status, &error))
-    result->status = 0;
-  else if (error->domain == G_SPAWN_EXIT_ERROR)
-    result->status = error->code;
-  else
-    g_error ("%s did not exit normally: %s\n%s", command_line, error->message, result->err);
-
-  if (result->status != 0)
-    g_test_message ("exit %d, stderr: %s", result->status, result->err);
-  return result;
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_parser_steal_root (parser);
-}
-
-static char *
-sql_text (const char *db_path,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
-static gint64
-sql_int (const char *db_path,
-         const char *sql)
-{
-  g_autofree char *text = sql_text (db_path, sql);
-
-  g_assert_nonnull (text);
-  return g_ascii_strtoll (text, NULL, 10);
-}
 
 static char *
 write_temp (Fixture    *fixture,
@@ -144,32 +45,33 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CliResult) demo = NULL;
+  fixture->dir = esa_cli_test_make_dir ("esa-cli-load-list-XXXXXX");
+  fixture->db = esa_cli_test_demo_database (fixture->dir, "demo.db", 40);
 
-  fixture->dir = g_dir_make_tmp ("esa-cli-load-list-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->db = g_build_filename (fixture->dir, "demo.db", NULL);
-  demo = run_cli ("--db", fixture->db, "demo", "--debtors", "40", NULL);
-  g_assert_cmpint (demo->status, ==, 0);
-
-  fixture->body = sql_text (fixture->db, "SELECT id FROM bodies WHERE country = 'IT'");
-  fixture->officer = sql_text (fixture->db,
-                               "SELECT u.login FROM users u JOIN office_bodies ob "
-                               "ON ob.office_id = u.office_id JOIN bodies b ON b.id = ob.body_id "
-                               "WHERE b.country = 'IT' AND u.role = 'officer' "
-                               "ORDER BY u.login LIMIT 1");
-  fixture->responsible = sql_text (fixture->db,
-                                   "SELECT u.login FROM users u JOIN office_bodies ob "
-                                   "ON ob.office_id = u.office_id JOIN bodies b "
-                                   "ON b.id = ob.body_id WHERE b.country = 'IT' "
-                                   "AND u.role = 'responsible' ORDER BY u.login LIMIT 1");
-  fixture->other_responsible = sql_text (fixture->db,
-                                         "SELECT u.login FROM users u JOIN office_bodies ob "
-                                         "ON ob.office_id = u.office_id JOIN bodies b "
-                                         "ON b.id = ob.body_id WHERE b.country = 'IT' "
-                                         "AND u.role = 'responsible' "
-                                         "ORDER BY u.login LIMIT 1 OFFSET 1");
+  fixture->body = esa_cli_test_sql_text (fixture->db, "SELECT id FROM bodies WHERE country = 'IT'",
+                                         NULL);
+  fixture->officer = esa_cli_test_sql_text (fixture->db,
+                                            "SELECT u.login FROM users u "
+                                            "JOIN office_bodies ob ON ob.office_id = u.office_id "
+                                            "JOIN bodies b ON b.id = ob.body_id "
+                                            "WHERE b.country = 'IT' AND u.role = 'officer' "
+                                            "ORDER BY u.login LIMIT 1", NULL);
+  fixture->responsible = esa_cli_test_sql_text (fixture->db,
+                                                "SELECT u.login FROM users u "
+                                                "JOIN office_bodies ob "
+                                                "ON ob.office_id = u.office_id "
+                                                "JOIN bodies b ON b.id = ob.body_id "
+                                                "WHERE b.country = 'IT' "
+                                                "AND u.role = 'responsible' "
+                                                "ORDER BY u.login LIMIT 1", NULL);
+  fixture->other_responsible = esa_cli_test_sql_text (fixture->db,
+                                                      "SELECT u.login FROM users u "
+                                                      "JOIN office_bodies ob "
+                                                      "ON ob.office_id = u.office_id "
+                                                      "JOIN bodies b ON b.id = ob.body_id "
+                                                      "WHERE b.country = 'IT' "
+                                                      "AND u.role = 'responsible' "
+                                                      "ORDER BY u.login LIMIT 1 OFFSET 1", NULL);
   g_assert_nonnull (fixture->body);
   g_assert_nonnull (fixture->officer);
   g_assert_nonnull (fixture->responsible);
@@ -180,16 +82,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (fixture->dir);
+  esa_cli_test_remove_dir (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->db);
   g_free (fixture->body);
@@ -236,29 +129,31 @@ test_rejected_row_stores_nothing (Fixture       *fixture,
 {
   g_autofree char *text = make_rows (50, 36);
   g_autofree char *path = write_temp (fixture, "list.csv", text);
-  g_autoptr(CliResult) result = NULL;
-  g_autoptr(CliResult) json_result = NULL;
+  g_autoptr(EsaCliResult) result = NULL;
+  g_autoptr(EsaCliResult) json_result = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
   JsonObject *issue;
-  gint64 positions = sql_int (fixture->db, "SELECT count(*) FROM positions");
-  gint64 outbox = sql_int (fixture->db, "SELECT count(*) FROM outbox");
+  gint64 positions = esa_cli_test_sql_int (fixture->db, "SELECT count(*) FROM positions", NULL);
+  gint64 outbox = esa_cli_test_sql_int (fixture->db, "SELECT count(*) FROM outbox", NULL);
 
-  result = run_cli ("--db", fixture->db, "load-list", "import", path, "--body", fixture->body,
-                    "--user", fixture->officer, NULL);
+  result = esa_cli_test_run ("--db", fixture->db, "load-list", "import", path, "--body",
+                             fixture->body, "--user", fixture->officer, NULL);
   g_assert_cmpint (result->status, ==, 1);
   g_assert_cmpstr (result->out, ==, "");
   g_assert_nonnull (strstr (result->err, "1 row of 50 was rejected; nothing was imported"));
   g_assert_nonnull (strstr (result->err, "line 38: tax code"));
-  g_assert_cmpint (sql_int (fixture->db, "SELECT count(*) FROM positions"), ==, positions);
-  g_assert_cmpint (sql_int (fixture->db, "SELECT count(*) FROM outbox"), ==, outbox);
-  g_assert_cmpint (sql_int (fixture->db, "SELECT count(*) FROM load_lists "
-                                         "WHERE file_name = 'list.csv'"), ==, 0);
+  g_assert_cmpint (esa_cli_test_sql_int (fixture->db, "SELECT count(*) FROM positions", NULL), ==,
+                   positions);
+  g_assert_cmpint (esa_cli_test_sql_int (fixture->db, "SELECT count(*) FROM outbox", NULL), ==,
+                   outbox);
+  g_assert_cmpint (esa_cli_test_sql_int (fixture->db, "SELECT count(*) FROM load_lists "
+                                                      "WHERE file_name = 'list.csv'", NULL), ==, 0);
 
-  json_result = run_cli ("--db", fixture->db, "load-list", "import", path, "--body",
-                         fixture->body, "--json", NULL);
+  json_result = esa_cli_test_run ("--db", fixture->db, "load-list", "import", path, "--body",
+                                  fixture->body, "--json", NULL);
   g_assert_cmpint (json_result->status, ==, 1);
-  root = parse_json (json_result->out);
+  root = esa_cli_test_parse_json (json_result->out);
   object = json_node_get_object (root);
   g_assert_false (json_object_get_boolean_member (object, "imported"));
   g_assert_true (json_object_get_null_member (object, "id"));
@@ -278,11 +173,11 @@ test_exclude_rejected_and_approve (Fixture       *fixture,
 {
   g_autofree char *text = make_rows (50, 36);
   g_autofree char *path = write_temp (fixture, "list.csv", text);
-  g_autoptr(CliResult) import = NULL;
-  g_autoptr(CliResult) own = NULL;
-  g_autoptr(CliResult) officer = NULL;
-  g_autoptr(CliResult) approve = NULL;
-  g_autoptr(CliResult) show = NULL;
+  g_autoptr(EsaCliResult) import = NULL;
+  g_autoptr(EsaCliResult) own = NULL;
+  g_autoptr(EsaCliResult) officer = NULL;
+  g_autoptr(EsaCliResult) approve = NULL;
+  g_autoptr(EsaCliResult) show = NULL;
   g_autoptr(JsonNode) approved = NULL;
   g_autoptr(JsonNode) shown = NULL;
   g_autofree char *id = NULL;
@@ -292,9 +187,9 @@ test_exclude_rejected_and_approve (Fixture       *fixture,
   JsonArray *detail;
   char *newline;
 
-  import = run_cli ("--db", fixture->db, "load-list", "import", path, "--body", fixture->body,
-                    "--user", fixture->responsible, "--exclude-rejected", "--reference",
-                    "TARI 2024", "--budget-chapter", "1051", NULL);
+  import = esa_cli_test_run ("--db", fixture->db, "load-list", "import", path, "--body",
+                             fixture->body, "--user", fixture->responsible, "--exclude-rejected",
+                             "--reference", "TARI 2024", "--budget-chapter", "1051", NULL);
   g_assert_cmpint (import->status, ==, 0);
 
   /* The first line is the new list's id, the summary follows. */
@@ -306,34 +201,34 @@ test_exclude_rejected_and_approve (Fixture       *fixture,
   g_assert_nonnull (strstr (import->out, "line 38:"));
   g_assert_nonnull (strstr (import->out, "imported"));
   sql = g_strdup_printf ("SELECT count(*) FROM positions WHERE load_list_id = '%s'", id);
-  g_assert_cmpint (sql_int (fixture->db, sql), ==, 49);
+  g_assert_cmpint (esa_cli_test_sql_int (fixture->db, sql, NULL), ==, 49);
 
   /* Four eyes: the importer may not approve, nor may an officer. */
-  own = run_cli ("--db", fixture->db, "load-list", "approve", id, "--user",
-                 fixture->responsible, NULL);
+  own = esa_cli_test_run ("--db", fixture->db, "load-list", "approve", id, "--user",
+                          fixture->responsible, NULL);
   g_assert_cmpint (own->status, ==, 1);
   g_assert_nonnull (strstr (own->err, "four eyes"));
-  officer = run_cli ("--db", fixture->db, "load-list", "approve", id, "--user",
-                     fixture->officer, NULL);
+  officer = esa_cli_test_run ("--db", fixture->db, "load-list", "approve", id, "--user",
+                              fixture->officer, NULL);
   g_assert_cmpint (officer->status, ==, 1);
   g_assert_nonnull (strstr (officer->err, "may not approve or reject load lists"));
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT state FROM load_lists WHERE id = '%s'", id);
-  state = sql_text (fixture->db, sql);
+  state = esa_cli_test_sql_text (fixture->db, sql, NULL);
   g_assert_cmpstr (state, ==, "imported");
 
-  approve = run_cli ("--db", fixture->db, "load-list", "approve", id, "--user",
-                     fixture->other_responsible, "--json", NULL);
+  approve = esa_cli_test_run ("--db", fixture->db, "load-list", "approve", id, "--user",
+                              fixture->other_responsible, "--json", NULL);
   g_assert_cmpint (approve->status, ==, 0);
-  approved = parse_json (approve->out);
+  approved = esa_cli_test_parse_json (approve->out);
   object = json_node_get_object (approved);
   g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "approved");
   g_assert_cmpint (json_object_get_int_member (object, "cases"), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (object, "budget_chapter"), ==, "1051");
 
-  show = run_cli ("--db", fixture->db, "load-list", "show", id, "--json", NULL);
+  show = esa_cli_test_run ("--db", fixture->db, "load-list", "show", id, "--json", NULL);
   g_assert_cmpint (show->status, ==, 0);
-  shown = parse_json (show->out);
+  shown = esa_cli_test_parse_json (show->out);
   object = json_node_get_object (shown);
   g_assert_cmpstr (json_object_get_string_member (object, "reference"), ==, "TARI 2024");
   g_assert_true (is_decimal (json_object_get_string_member (object, "total")));
@@ -364,31 +259,32 @@ test_mapping (Fixture       *fixture,
                                       "Due_date\n"
                                       "RSSMRA85T10A562S;Rossi Mario;Via Roma 1;Milano;IMU-1;"
                                       "1.234,50;16/06/2024\n");
-  g_autoptr(CliResult) saved = NULL;
-  g_autoptr(CliResult) shown = NULL;
-  g_autoptr(CliResult) import = NULL;
-  g_autoptr(CliResult) bad = NULL;
+  g_autoptr(EsaCliResult) saved = NULL;
+  g_autoptr(EsaCliResult) shown = NULL;
+  g_autoptr(EsaCliResult) import = NULL;
+  g_autoptr(EsaCliResult) bad = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
 
   /* Without a mapping the file does not fit. */
-  bad = run_cli ("--db", fixture->db, "load-list", "import", list, "--body", fixture->body,
-                 NULL);
+  bad = esa_cli_test_run ("--db", fixture->db, "load-list", "import", list, "--body", fixture->body,
+                          NULL);
   g_assert_cmpint (bad->status, ==, 1);
   g_assert_nonnull (strstr (bad->err, "line 1: the header is a single column"));
 
-  saved = run_cli ("--db", fixture->db, "load-list", "mapping", "--body", fixture->body,
-                   mapping, NULL);
+  saved = esa_cli_test_run ("--db", fixture->db, "load-list", "mapping", "--body", fixture->body,
+                            mapping, NULL);
   g_assert_cmpint (saved->status, ==, 0);
-  shown = run_cli ("--db", fixture->db, "load-list", "mapping", "--body", fixture->body, NULL);
+  shown = esa_cli_test_run ("--db", fixture->db, "load-list", "mapping", "--body", fixture->body,
+                            NULL);
   g_assert_cmpint (shown->status, ==, 0);
   g_assert_nonnull (strstr (shown->out, "\"Codice fiscale\""));
 
   /* The saved mapping is used without --mapping. */
-  import = run_cli ("--db", fixture->db, "load-list", "import", list, "--body", fixture->body,
-                    "--json", NULL);
+  import = esa_cli_test_run ("--db", fixture->db, "load-list", "import", list, "--body",
+                             fixture->body, "--json", NULL);
   g_assert_cmpint (import->status, ==, 0);
-  root = parse_json (import->out);
+  root = esa_cli_test_parse_json (import->out);
   object = json_node_get_object (root);
   g_assert_cmpstr (json_object_get_string_member (object, "principal"), ==, "1234.50");
   g_assert_cmpint (json_object_get_int_member (object, "positions"), ==, 1);
@@ -403,35 +299,35 @@ test_reject (Fixture       *fixture,
 {
   g_autofree char *text = make_rows (6, 6);
   g_autofree char *path = write_temp (fixture, "list.csv", text);
-  g_autoptr(CliResult) import = NULL;
-  g_autoptr(CliResult) reject = NULL;
-  g_autoptr(CliResult) list = NULL;
-  g_autoptr(CliResult) again = NULL;
+  g_autoptr(EsaCliResult) import = NULL;
+  g_autoptr(EsaCliResult) reject = NULL;
+  g_autoptr(EsaCliResult) list = NULL;
+  g_autoptr(EsaCliResult) again = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) lists = NULL;
   const char *id;
 
-  import = run_cli ("--db", fixture->db, "load-list", "import", path, "--body", fixture->body,
-                    "--json", NULL);
+  import = esa_cli_test_run ("--db", fixture->db, "load-list", "import", path, "--body",
+                             fixture->body, "--json", NULL);
   g_assert_cmpint (import->status, ==, 0);
-  root = parse_json (import->out);
+  root = esa_cli_test_parse_json (import->out);
   id = json_object_get_string_member (json_node_get_object (root), "id");
 
   /* The same file again is refused while the list stands. */
-  again = run_cli ("--db", fixture->db, "load-list", "import", path, "--body", fixture->body,
-                   NULL);
+  again = esa_cli_test_run ("--db", fixture->db, "load-list", "import", path, "--body",
+                            fixture->body, NULL);
   g_assert_cmpint (again->status, ==, 1);
   g_assert_nonnull (strstr (again->err, "already imported"));
 
-  reject = run_cli ("--db", fixture->db, "load-list", "reject", id, "--user",
-                    fixture->responsible, "--reason", "wrong year", NULL);
+  reject = esa_cli_test_run ("--db", fixture->db, "load-list", "reject", id, "--user",
+                             fixture->responsible, "--reason", "wrong year", NULL);
   g_assert_cmpint (reject->status, ==, 0);
   g_assert_nonnull (strstr (reject->out, "wrong year"));
 
-  list = run_cli ("--db", fixture->db, "load-list", "list", "--body", fixture->body, "--json",
-                  NULL);
+  list = esa_cli_test_run ("--db", fixture->db, "load-list", "list", "--body", fixture->body,
+                           "--json", NULL);
   g_assert_cmpint (list->status, ==, 0);
-  lists = parse_json (list->out);
+  lists = esa_cli_test_parse_json (list->out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (lists)), >=, 1);
 }
 
@@ -439,24 +335,24 @@ static void
 test_usage_errors (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(CliResult) no_body = NULL;
-  g_autoptr(CliResult) no_user = NULL;
-  g_autoptr(CliResult) unknown = NULL;
-  g_autoptr(CliResult) subcommand = NULL;
-  g_autoptr(CliResult) missing_file = NULL;
+  g_autoptr(EsaCliResult) no_body = NULL;
+  g_autoptr(EsaCliResult) no_user = NULL;
+  g_autoptr(EsaCliResult) unknown = NULL;
+  g_autoptr(EsaCliResult) subcommand = NULL;
+  g_autoptr(EsaCliResult) missing_file = NULL;
 
-  no_body = run_cli ("--db", fixture->db, "load-list", "import", "x.csv", NULL);
+  no_body = esa_cli_test_run ("--db", fixture->db, "load-list", "import", "x.csv", NULL);
   g_assert_cmpint (no_body->status, ==, 1);
   g_assert_nonnull (strstr (no_body->err, "--body"));
-  no_user = run_cli ("--db", fixture->db, "load-list", "approve", "x", NULL);
+  no_user = esa_cli_test_run ("--db", fixture->db, "load-list", "approve", "x", NULL);
   g_assert_cmpint (no_user->status, ==, 1);
-  unknown = run_cli ("--db", fixture->db, "load-list", "show", "no-such-list", NULL);
+  unknown = esa_cli_test_run ("--db", fixture->db, "load-list", "show", "no-such-list", NULL);
   g_assert_cmpint (unknown->status, ==, 1);
   g_assert_nonnull (strstr (unknown->err, "No load list with id no-such-list"));
-  subcommand = run_cli ("--db", fixture->db, "load-list", "frobnicate", NULL);
+  subcommand = esa_cli_test_run ("--db", fixture->db, "load-list", "frobnicate", NULL);
   g_assert_cmpint (subcommand->status, ==, 1);
-  missing_file = run_cli ("--db", fixture->db, "load-list", "import", "/nonexistent/x.csv",
-                          "--body", fixture->body, NULL);
+  missing_file = esa_cli_test_run ("--db", fixture->db, "load-list", "import", "/nonexistent/x.csv",
+                                   "--body", fixture->body, NULL);
   g_assert_cmpint (missing_file->status, ==, 2);
 }
 

@@ -7,169 +7,13 @@
 #include <string.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
-#define DEMO_DEBTORS "200"
+#include "esa-cli-test.h"
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
+#define DEMO_DEBTORS 200
 
 static char *tmpdir;
 static char *standards_dir;
-
-static void
-cli_result_free (CliResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-/* Runs esattore-cli with the NULL-terminated arguments in the C locale, in
- * @language (with the translations built beside the test) when not NULL,
- * and returns its exit status and output. A crash fails the test. */
-static CliResult *
-run_cli_valist (const char *language,
-                const char *first_arg,
-                va_list     args)
-{
-  const char *cli = g_getenv ("ESATTORE_CLI");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *command_line = NULL;
-  CliResult *result = g_new0 (CliResult, 1);
-  const char *arg;
-  int wait_status = 0;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  g_ptr_array_add (argv, NULL);
-
-  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
-  if (language != NULL)
-    envp = g_environ_setenv (envp, "LANGUAGE", language, TRUE);
-  else
-    envp = g_environ_unsetenv (envp, "LANGUAGE");
-
-  command_line = g_strjoinv (" ", (char **) argv->pdata);
-  g_test_message ("running %s", command_line);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                &result->out, &result->err, &wait_status, &error);
-  g_assert_no_error (error);
-
-  if (g_spawn_check_wait_status (wait_status, &error))
-    result->status = 0;
-  else if (error->domain == G_SPAWN_EXIT_ERROR)
-    result->status = error->code;
-  else
-    {
-      g_test_message ("%s did not exit normally: %s\n%s", command_line, error->message,
-                      result->err);
-      g_assert_not_reached ();
-    }
-
-  if (result->status != 0)
-    g_test_message ("exit %d, stderr: %s", result->status, result->err);
-  return result;
-}
-
-static CliResult *
-run_cli_in (const char *language,
-            const char *first_arg,
-            ...)
-{
-  CliResult *result;
-  va_list args;
-
-  va_start (args, first_arg);
-  result = run_cli_valist (language, first_arg, args);
-  va_end (args);
-  return result;
-}
-
-#define run_cli(...) run_cli_in (NULL, __VA_ARGS__)
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_parser_steal_root (parser);
-}
-
-static sqlite3 *
-sql_open (const char *path)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  return db;
-}
-
-static gint64
-sql_int (const char *path,
-         const char *sql,
-         const char *param)
-{
-  sqlite3 *db = sql_open (path);
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
-/* The text columns of the first row of @sql. */
-static GStrv
-sql_row (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = sql_open (path);
-  sqlite3_stmt *stmt = NULL;
-  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  for (int i = 0; i < sqlite3_column_count (stmt); i++)
-    g_ptr_array_add (values, g_strdup ((const char *) sqlite3_column_text (stmt, i)));
-  g_ptr_array_add (values, NULL);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return (GStrv) g_ptr_array_steal (values, NULL);
-}
-
-/* A new demo database for one test. */
-static char *
-demo_database (const char *name)
-{
-  g_autofree char *file = g_strconcat (name, ".db", NULL);
-  char *path = g_build_filename (tmpdir, file, NULL);
-  g_autoptr(CliResult) result = run_cli ("--db", path, "demo", "--debtors", DEMO_DEBTORS, NULL);
-
-  g_assert_cmpint (result->status, ==, 0);
-  return path;
-}
 
 static char *
 write_file (const char *name,
@@ -303,9 +147,9 @@ find_member_with_id (JsonArray  *array,
 static void
 test_import_closes_case (void)
 {
-  g_autofree char *db = demo_database ("closes");
-  g_auto(GStrv) paid = sql_row (db, ONE_POSITION_CASE "LIMIT 1");
-  g_auto(GStrv) other = sql_row (db, ONE_POSITION_CASE "LIMIT 1 OFFSET 1");
+  g_autofree char *db = esa_cli_test_demo_database (tmpdir, "closes.db", DEMO_DEBTORS);
+  g_auto(GStrv) paid = esa_cli_test_sql_row (db, ONE_POSITION_CASE "LIMIT 1");
+  g_auto(GStrv) other = esa_cli_test_sql_row (db, ONE_POSITION_CASE "LIMIT 1 OFFSET 1");
   g_autofree char *iuv = iuv_of (paid[0]);
   g_autofree char *other_iuv = iuv_of (other[0]);
   gint64 balance = g_ascii_strtoll (paid[1], NULL, 10);
@@ -316,9 +160,9 @@ test_import_closes_case (void)
   const char *payments[] = { payment, revoked, NULL };
   g_autofree char *xml = pagopa_flow ("2026-11-20BCITITMM-0001", paid[5], total, payments);
   g_autofree char *flow = write_file ("closes.xml", xml);
-  g_autoptr(CliResult) result = NULL;
-  g_autoptr(CliResult) again = NULL;
-  g_autoptr(CliResult) dossier = NULL;
+  g_autoptr(EsaCliResult) result = NULL;
+  g_autoptr(EsaCliResult) again = NULL;
+  g_autoptr(EsaCliResult) dossier = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) dossier_root = NULL;
   g_autoptr(JsonNode) again_root = NULL;
@@ -330,9 +174,9 @@ test_import_closes_case (void)
 
   assert_schema_valid ("pagopa/FlussoRiversamento_1_0_4.xsd", flow);
 
-  result = run_cli ("--db", db, "payments", "import", flow, "--json", NULL);
+  result = esa_cli_test_run ("--db", db, "payments", "import", flow, "--json", NULL);
   g_assert_cmpint (result->status, ==, 0);
-  root = parse_json (result->out);
+  root = esa_cli_test_parse_json (result->out);
   object = json_node_get_object (root);
   g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "imported");
   g_assert_cmpstr (json_object_get_string_member (object, "format"), ==, "pagopa");
@@ -351,9 +195,9 @@ test_import_closes_case (void)
                                                   "outcome"), ==, "revoked");
 
   /* What an officer sees. */
-  dossier = run_cli ("--db", db, "dossier", paid[4], "--json", NULL);
+  dossier = esa_cli_test_run ("--db", db, "dossier", paid[4], "--json", NULL);
   g_assert_cmpint (dossier->status, ==, 0);
-  dossier_root = parse_json (dossier->out);
+  dossier_root = esa_cli_test_parse_json (dossier->out);
   position = find_member_with_id (json_object_get_array_member (json_node_get_object (dossier_root),
                                                                 "positions"), paid[2]);
   g_assert_cmpint (json_object_get_int_member (position, "balance"), ==, 0);
@@ -362,28 +206,30 @@ test_import_closes_case (void)
   case_ = find_member_with_id (json_object_get_array_member (json_node_get_object (dossier_root),
                                                              "cases"), paid[3]);
   g_assert_cmpstr (json_object_get_string_member (case_, "state"), ==, "paid");
-  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM cases WHERE id = ? "
-                            "AND closed_on IS NOT NULL", paid[3]), ==, 1);
-  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM case_events WHERE case_id = ? "
-                            "AND action = 'close_paid'", paid[3]), ==, 1);
+  g_assert_cmpint (esa_cli_test_sql_int (db, "SELECT count(*) FROM cases WHERE id = ? "
+                                         "AND closed_on IS NOT NULL", paid[3]), ==, 1);
+  g_assert_cmpint (esa_cli_test_sql_int (db, "SELECT count(*) FROM case_events WHERE case_id = ? "
+                                         "AND action = 'close_paid'", paid[3]), ==, 1);
   /* The revoked payment changed nothing of its position. */
-  g_assert_cmpint (sql_int (db, "SELECT paid FROM positions WHERE id = ?", other[2]), ==, 0);
+  g_assert_cmpint (esa_cli_test_sql_int (db, "SELECT paid FROM positions WHERE id = ?", other[2]),
+                   ==, 0);
 
   /* The same file again: nothing changes. */
-  outbox = sql_int (db, "SELECT count(*) FROM outbox", NULL);
-  again = run_cli ("--db", db, "payments", "import", flow, "--json", NULL);
+  outbox = esa_cli_test_sql_int (db, "SELECT count(*) FROM outbox", NULL);
+  again = esa_cli_test_run ("--db", db, "payments", "import", flow, "--json", NULL);
   g_assert_cmpint (again->status, ==, 0);
-  again_root = parse_json (again->out);
+  again_root = esa_cli_test_parse_json (again->out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (again_root), "status"),
                    ==, "duplicate");
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (again_root), "duplicates"),
                    ==, 2);
-  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM outbox", NULL), ==, outbox);
-  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM payments WHERE flow_id IS NOT NULL",
-                            NULL), ==, 2);
+  g_assert_cmpint (esa_cli_test_sql_int (db, "SELECT count(*) FROM outbox", NULL), ==, outbox);
+  g_assert_cmpint (esa_cli_test_sql_int (db,
+                                         "SELECT count(*) FROM payments WHERE flow_id IS NOT NULL",
+                                         NULL), ==, 2);
 
   {
-    g_autoptr(CliResult) verify = run_cli ("--db", db, "audit", "verify", NULL);
+    g_autoptr(EsaCliResult) verify = esa_cli_test_run ("--db", db, "audit", "verify", NULL);
 
     g_assert_cmpint (verify->status, ==, 0);
   }
@@ -394,37 +240,39 @@ test_import_closes_case (void)
 static void
 test_totals_mismatch_rejected (void)
 {
-  g_autofree char *db = demo_database ("mismatch");
-  g_auto(GStrv) row = sql_row (db, ONE_POSITION_CASE "LIMIT 1");
+  g_autofree char *db = esa_cli_test_demo_database (tmpdir, "mismatch.db", DEMO_DEBTORS);
+  g_auto(GStrv) row = esa_cli_test_sql_row (db, ONE_POSITION_CASE "LIMIT 1");
   g_autofree char *iuv = iuv_of (row[0]);
   g_autofree char *payment = g_strdup_printf ("%s;IUR-1;10.00;0", iuv);
   const char *payments[] = { payment, NULL };
   g_autofree char *xml = pagopa_flow ("2026-11-20BCITITMM-0002", row[5], "10.01", payments);
   g_autofree char *flow = write_file ("mismatch.xml", xml);
-  g_autoptr(CliResult) result = NULL;
-  g_autoptr(CliResult) json = NULL;
+  g_autoptr(EsaCliResult) result = NULL;
+  g_autoptr(EsaCliResult) json = NULL;
   g_autoptr(JsonNode) root = NULL;
-  gint64 payments_before = sql_int (db, "SELECT count(*) FROM payments", NULL);
-  gint64 audit_before = sql_int (db, "SELECT count(*) FROM audit", NULL);
+  gint64 payments_before = esa_cli_test_sql_int (db, "SELECT count(*) FROM payments", NULL);
+  gint64 audit_before = esa_cli_test_sql_int (db, "SELECT count(*) FROM audit", NULL);
 
   assert_schema_valid ("pagopa/FlussoRiversamento_1_0_4.xsd", flow);
 
-  result = run_cli ("--db", db, "payments", "import", flow, NULL);
+  result = esa_cli_test_run ("--db", db, "payments", "import", flow, NULL);
   g_assert_cmpint (result->status, ==, 1);
   g_assert_nonnull (strstr (result->err, "rejected"));
   g_assert_nonnull (strstr (result->err, "importoTotalePagamenti"));
   g_assert_nonnull (strstr (result->err, "line 11"));
 
-  json = run_cli ("--db", db, "payments", "import", flow, "--format", "pagopa", "--json", NULL);
+  json = esa_cli_test_run ("--db", db, "payments", "import", flow, "--format", "pagopa", "--json",
+                           NULL);
   g_assert_cmpint (json->status, ==, 1);
-  root = parse_json (json->out);
+  root = esa_cli_test_parse_json (json->out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "status"), ==,
                    "rejected");
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "rejected"), ==, 1);
 
-  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM payments", NULL), ==, payments_before);
-  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM audit", NULL), ==, audit_before);
-  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM payment_flows", NULL), ==, 0);
+  g_assert_cmpint (esa_cli_test_sql_int (db, "SELECT count(*) FROM payments", NULL), ==,
+                   payments_before);
+  g_assert_cmpint (esa_cli_test_sql_int (db, "SELECT count(*) FROM audit", NULL), ==, audit_before);
+  g_assert_cmpint (esa_cli_test_sql_int (db, "SELECT count(*) FROM payment_flows", NULL), ==, 0);
 }
 
 /* The real camt.054 sample: its two QR payments match no demo position and
@@ -432,24 +280,26 @@ test_totals_mismatch_rejected (void)
 static void
 test_unmatched_park_assign (void)
 {
-  g_autofree char *db = demo_database ("queue");
+  g_autofree char *db = esa_cli_test_demo_database (tmpdir, "queue.db", DEMO_DEBTORS);
   g_autofree char *sample = g_build_filename (standards_dir, "iso20022", "samples",
                                               "200519_camt.054_P_CH2909000000250094239_"
                                               "1111091335_0_2020061900081727_v2019.xml", NULL);
-  g_auto(GStrv) swiss = sql_row (db, "SELECT p.id, p.principal + p.sanctions + p.interest "
-                                 "  + p.costs - p.paid FROM positions p "
-                                 "  JOIN bodies b ON b.id = p.body_id "
-                                 "WHERE b.country = 'CH' AND p.state = 'open' "
-                                 "  AND p.principal + p.sanctions + p.interest + p.costs "
-                                 "    - p.paid > 100000 ORDER BY p.id LIMIT 1");
-  g_autoptr(CliResult) import = NULL;
-  g_autoptr(CliResult) queue = NULL;
-  g_autoptr(CliResult) italian = NULL;
-  g_autoptr(CliResult) park = NULL;
-  g_autoptr(CliResult) park_again = NULL;
-  g_autoptr(CliResult) assign = NULL;
-  g_autoptr(CliResult) after = NULL;
-  g_autoptr(CliResult) parked = NULL;
+  g_auto(GStrv) swiss = esa_cli_test_sql_row (db, "SELECT p.id, p.principal + p.sanctions "
+                                                  "  + p.interest + p.costs - p.paid "
+                                                  "FROM positions p "
+                                                  "  JOIN bodies b ON b.id = p.body_id "
+                                                  "WHERE b.country = 'CH' AND p.state = 'open' "
+                                                  "  AND p.principal + p.sanctions + p.interest "
+                                                  "    + p.costs - p.paid > 100000 "
+                                                  "ORDER BY p.id LIMIT 1");
+  g_autoptr(EsaCliResult) import = NULL;
+  g_autoptr(EsaCliResult) queue = NULL;
+  g_autoptr(EsaCliResult) italian = NULL;
+  g_autoptr(EsaCliResult) park = NULL;
+  g_autoptr(EsaCliResult) park_again = NULL;
+  g_autoptr(EsaCliResult) assign = NULL;
+  g_autoptr(EsaCliResult) after = NULL;
+  g_autoptr(EsaCliResult) parked = NULL;
   g_autoptr(JsonNode) import_root = NULL;
   g_autoptr(JsonNode) queue_root = NULL;
   g_autoptr(JsonNode) italian_root = NULL;
@@ -464,9 +314,9 @@ test_unmatched_park_assign (void)
   JsonObject *line;
 
   g_assert_true (g_file_test (sample, G_FILE_TEST_IS_REGULAR));
-  import = run_cli ("--db", db, "payments", "import", sample, "--json", NULL);
+  import = esa_cli_test_run ("--db", db, "payments", "import", sample, "--json", NULL);
   g_assert_cmpint (import->status, ==, 0);
-  import_root = parse_json (import->out);
+  import_root = esa_cli_test_parse_json (import->out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (import_root), "format"),
                    ==, "camt054");
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (import_root), "unmatched"),
@@ -474,9 +324,9 @@ test_unmatched_park_assign (void)
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (import_root), "total"),
                    ==, "1692.22");
 
-  queue = run_cli ("--db", db, "payments", "unmatched", "--json", NULL);
+  queue = esa_cli_test_run ("--db", db, "payments", "unmatched", "--json", NULL);
   g_assert_cmpint (queue->status, ==, 0);
-  queue_root = parse_json (queue->out);
+  queue_root = esa_cli_test_parse_json (queue->out);
   payments = json_node_get_array (queue_root);
   g_assert_cmpuint (json_array_get_length (payments), ==, 2);
   line = json_array_get_object_element (payments, 0);
@@ -494,11 +344,11 @@ test_unmatched_park_assign (void)
    * reading it in another language, here or on another replica, reads it
    * in that language. */
   note_sql = g_strdup_printf ("SELECT note FROM payments WHERE id = '%s'", first);
-  stored_note = sql_row (db, note_sql);
+  stored_note = esa_cli_test_sql_row (db, note_sql);
   g_assert_true (g_str_has_prefix (stored_note[0], "{\"reason\":\"no-position\""));
-  italian = run_cli_in ("it", "--db", db, "payments", "unmatched", "--json", NULL);
+  italian = esa_cli_test_run_in ("it", "--db", db, "payments", "unmatched", "--json", NULL);
   g_assert_cmpint (italian->status, ==, 0);
-  italian_root = parse_json (italian->out);
+  italian_root = esa_cli_test_parse_json (italian->out);
   g_assert_cmpstr (json_object_get_string_member
                      (json_array_get_object_element (json_node_get_array (italian_root), 0),
                       "note"), ==,
@@ -506,26 +356,27 @@ test_unmatched_park_assign (void)
   second = g_strdup (json_object_get_string_member (json_array_get_object_element (payments, 1),
                                                     "id"));
 
-  park = run_cli ("--db", db, "payments", "park", first, NULL);
+  park = esa_cli_test_run ("--db", db, "payments", "park", first, NULL);
   g_assert_cmpint (park->status, ==, 1);
-  park_again = run_cli ("--db", db, "payments", "park", first, "--note", "asked PostFinance",
-                        NULL);
+  park_again = esa_cli_test_run ("--db", db, "payments", "park", first, "--note",
+                                 "asked PostFinance", NULL);
   g_assert_cmpint (park_again->status, ==, 0);
 
-  assign = run_cli ("--db", db, "payments", "assign", second, swiss[0], "--json", NULL);
+  assign = esa_cli_test_run ("--db", db, "payments", "assign", second, swiss[0], "--json", NULL);
   g_assert_cmpint (assign->status, ==, 0);
-  assign_root = parse_json (assign->out);
+  assign_root = esa_cli_test_parse_json (assign->out);
   line = json_array_get_object_element (json_object_get_array_member
                                           (json_node_get_object (assign_root), "payments"), 0);
   g_assert_cmpstr (json_object_get_string_member (line, "outcome"), ==, "partial");
   g_assert_cmpstr (json_object_get_string_member (line, "position_id"), ==, swiss[0]);
-  g_assert_cmpint (sql_int (db, "SELECT paid FROM positions WHERE id = ?", swiss[0]), ==, 91393);
+  g_assert_cmpint (esa_cli_test_sql_int (db, "SELECT paid FROM positions WHERE id = ?", swiss[0]),
+                   ==, 91393);
 
-  after = run_cli ("--db", db, "payments", "unmatched", "--json", NULL);
-  after_root = parse_json (after->out);
+  after = esa_cli_test_run ("--db", db, "payments", "unmatched", "--json", NULL);
+  after_root = esa_cli_test_parse_json (after->out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (after_root)), ==, 0);
-  parked = run_cli ("--db", db, "payments", "unmatched", "--parked", "--json", NULL);
-  parked_root = parse_json (parked->out);
+  parked = esa_cli_test_run ("--db", db, "payments", "unmatched", "--parked", "--json", NULL);
+  parked_root = esa_cli_test_parse_json (parked->out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (parked_root)), ==, 1);
   g_assert_cmpstr (json_object_get_string_member
                      (json_array_get_object_element (json_node_get_array (parked_root), 0),
@@ -537,8 +388,8 @@ test_unmatched_park_assign (void)
 static void
 test_csv_and_refunds (void)
 {
-  g_autofree char *db = demo_database ("csv");
-  g_auto(GStrv) row = sql_row (db, ONE_POSITION_CASE "LIMIT 1");
+  g_autofree char *db = esa_cli_test_demo_database (tmpdir, "csv.db", DEMO_DEBTORS);
+  g_auto(GStrv) row = esa_cli_test_sql_row (db, ONE_POSITION_CASE "LIMIT 1");
   gint64 balance = g_ascii_strtoll (row[1], NULL, 10);
   g_autofree char *amount = g_strdup_printf ("%" G_GINT64_FORMAT ",%02d", balance / 100,
                                              (int) (balance % 100));
@@ -558,32 +409,32 @@ test_csv_and_refunds (void)
   g_autofree char *csv2 = write_file ("bank-2.csv", csv2_text);
   g_autofree char *refunds_path = g_build_filename (tmpdir, "refunds.csv", NULL);
   g_autofree char *refunds_text = NULL;
-  g_autoptr(CliResult) no_mapping = NULL;
-  g_autoptr(CliResult) first = NULL;
-  g_autoptr(CliResult) second = NULL;
-  g_autoptr(CliResult) refunds = NULL;
-  g_autoptr(CliResult) refunds_json = NULL;
+  g_autoptr(EsaCliResult) no_mapping = NULL;
+  g_autoptr(EsaCliResult) first = NULL;
+  g_autoptr(EsaCliResult) second = NULL;
+  g_autoptr(EsaCliResult) refunds = NULL;
+  g_autoptr(EsaCliResult) refunds_json = NULL;
   g_autoptr(JsonNode) second_root = NULL;
   g_autoptr(JsonNode) refunds_root = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *refund;
 
-  no_mapping = run_cli ("--db", db, "payments", "import", csv1, NULL);
+  no_mapping = esa_cli_test_run ("--db", db, "payments", "import", csv1, NULL);
   g_assert_cmpint (no_mapping->status, ==, 1);
   g_assert_nonnull (strstr (no_mapping->err, "mapping"));
 
   /* --mapping with --body saves the mapping for the body. */
-  first = run_cli ("--db", db, "payments", "import", csv1, "--mapping", mapping, "--body",
-                   row[6], NULL);
+  first = esa_cli_test_run ("--db", db, "payments", "import", csv1, "--mapping", mapping, "--body",
+                            row[6], NULL);
   g_assert_cmpint (first->status, ==, 0);
   g_assert_nonnull (strstr (first->out, "matched: 1"));
-  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM payment_csv_mappings WHERE body_id = ?",
-                            row[6]), ==, 1);
+  g_assert_cmpint (esa_cli_test_sql_int (db, "SELECT count(*) FROM payment_csv_mappings "
+                                             "WHERE body_id = ?", row[6]), ==, 1);
 
-  second = run_cli ("--db", db, "payments", "import", csv2, "--format", "csv", "--body", row[6],
-                    "--json", NULL);
+  second = esa_cli_test_run ("--db", db, "payments", "import", csv2, "--format", "csv", "--body",
+                             row[6], "--json", NULL);
   g_assert_cmpint (second->status, ==, 0);
-  second_root = parse_json (second->out);
+  second_root = esa_cli_test_parse_json (second->out);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (second_root), "refunds"),
                    ==, 1);
   g_assert_cmpstr (json_object_get_string_member
@@ -592,15 +443,15 @@ test_csv_and_refunds (void)
                                                        "payments"), 0), "outcome"), ==,
                    "double");
 
-  refunds = run_cli ("--db", db, "payments", "refunds", "--csv", refunds_path, NULL);
+  refunds = esa_cli_test_run ("--db", db, "payments", "refunds", "--csv", refunds_path, NULL);
   g_assert_cmpint (refunds->status, ==, 0);
   g_assert_true (g_file_get_contents (refunds_path, &refunds_text, NULL, &error));
   g_assert_true (g_str_has_prefix (refunds_text, "payment,reason,paid_on,amount,refund,"));
   g_assert_nonnull (strstr (refunds_text, ",double,2026-11-20,"));
 
-  refunds_json = run_cli ("--db", db, "payments", "refunds", "--json", NULL);
+  refunds_json = esa_cli_test_run ("--db", db, "payments", "refunds", "--json", NULL);
   g_assert_cmpint (refunds_json->status, ==, 0);
-  refunds_root = parse_json (refunds_json->out);
+  refunds_root = esa_cli_test_parse_json (refunds_json->out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (refunds_root)), ==, 1);
   refund = json_array_get_object_element (json_node_get_array (refunds_root), 0);
   g_assert_cmpstr (json_object_get_string_member (refund, "reason"), ==, "double");
@@ -610,10 +461,10 @@ test_csv_and_refunds (void)
 static void
 test_usage (void)
 {
-  g_autoptr(CliResult) help = run_cli ("payments", "--help", NULL);
-  g_autoptr(CliResult) unknown = run_cli ("--db", "x.db", "payments", "pay", NULL);
-  g_autoptr(CliResult) both = run_cli ("--db", "x.db", "payments", "assign", "p", "q",
-                                       "--debtor", "d", NULL);
+  g_autoptr(EsaCliResult) help = esa_cli_test_run ("payments", "--help", NULL);
+  g_autoptr(EsaCliResult) unknown = esa_cli_test_run ("--db", "x.db", "payments", "pay", NULL);
+  g_autoptr(EsaCliResult) both = esa_cli_test_run ("--db", "x.db", "payments", "assign", "p", "q",
+                                                   "--debtor", "d", NULL);
 
   g_assert_cmpint (help->status, ==, 0);
   g_assert_nonnull (strstr (help->out, "unmatched"));
@@ -623,26 +474,10 @@ test_usage (void)
   g_assert_cmpint (both->status, ==, 1);
 }
 
-static void
-remove_tmpdir (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (tmpdir);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *shared = NULL;
   int status;
 
@@ -662,8 +497,7 @@ main (int    argc,
       return 1;
     }
 
-  tmpdir = g_dir_make_tmp ("esattore-cli-payments-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmpdir = esa_cli_test_make_dir ("esattore-cli-payments-XXXXXX");
 
   g_test_add_func ("/cli/payments/import-closes-case", test_import_closes_case);
   g_test_add_func ("/cli/payments/totals-mismatch-rejected", test_totals_mismatch_rejected);
@@ -673,7 +507,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  remove_tmpdir ();
+  esa_cli_test_remove_dir (tmpdir);
   g_free (tmpdir);
   g_free (standards_dir);
   return status;

@@ -7,70 +7,14 @@
 #include <string.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
+#include "esa-cli-test.h"
 
 static char *tmpdir;
 static char *db_path;
 
-static void
-cli_result_free (CliResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-/* Runs esattore-cli on the demo database with the NULL-terminated
- * arguments in the C locale. */
-static CliResult *
-run_cli (const char *first_arg,
-         ...)
-{
-  const char *cli = g_getenv ("ESATTORE_CLI");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  CliResult *result = g_new0 (CliResult, 1);
-  const char *arg;
-  int wait_status = 0;
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  g_ptr_array_add (argv, (char *) "--db");
-  g_ptr_array_add (argv, db_path);
-  va_start (args, first_arg);
-  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
-  envp = g_environ_unsetenv (envp, "LANGUAGE");
-
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                &result->out, &result->err, &wait_status, &error);
-  g_assert_no_error (error);
-  if (g_spawn_check_wait_status (wait_status, &error))
-    result->status = 0;
-  else
-    {
-      g_assert_true (error->domain == G_SPAWN_EXIT_ERROR);
-      result->status = error->code;
-    }
-  return result;
-}
+/* Every command works on the one demo database. */
+#define run_on_demo(...) esa_cli_test_run ("--db", db_path, __VA_ARGS__)
 
 static JsonArray *
 parse_array (JsonParser *parser,
@@ -87,10 +31,10 @@ parse_array (JsonParser *parser,
 static void
 test_queue_sorted (void)
 {
-  g_autoptr(CliResult) all = run_cli ("queue", "--json", NULL);
+  g_autoptr(EsaCliResult) all = run_on_demo ("queue", "--json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonParser) mine_parser = json_parser_new ();
-  g_autoptr(CliResult) mine = NULL;
+  g_autoptr(EsaCliResult) mine = NULL;
   JsonArray *items;
   JsonArray *mine_items;
   const char *user = NULL;
@@ -110,7 +54,7 @@ test_queue_sorted (void)
     }
   g_assert_nonnull (user);
 
-  mine = run_cli ("queue", "--user", user, "--json", NULL);
+  mine = run_on_demo ("queue", "--user", user, "--json", NULL);
   g_assert_cmpint (mine->status, ==, 0);
   mine_items = parse_array (mine_parser, mine->out);
   g_assert_cmpuint (json_array_get_length (mine_items), >, 0);
@@ -123,8 +67,8 @@ test_queue_sorted (void)
 static void
 test_queue_bad_options (void)
 {
-  g_autoptr(CliResult) user = run_cli ("queue", "--user", "nobody-at-all", NULL);
-  g_autoptr(CliResult) when = run_cli ("queue", "--when", "yesterday", NULL);
+  g_autoptr(EsaCliResult) user = run_on_demo ("queue", "--user", "nobody-at-all", NULL);
+  g_autoptr(EsaCliResult) when = run_on_demo ("queue", "--when", "yesterday", NULL);
 
   g_assert_cmpint (user->status, ==, 1);
   g_assert_nonnull (strstr (user->err, "nobody-at-all"));
@@ -135,7 +79,7 @@ test_queue_bad_options (void)
 static char *
 first_debtor (void)
 {
-  g_autoptr(CliResult) queue = run_cli ("queue", "--json", NULL);
+  g_autoptr(EsaCliResult) queue = run_on_demo ("queue", "--json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *items = parse_array (parser, queue->out);
 
@@ -147,12 +91,12 @@ static void
 test_ticket_lifecycle (void)
 {
   g_autofree char *debtor = first_debtor ();
-  g_autoptr(CliResult) open = run_cli ("ticket", "open", debtor, "--subject", "Asks for a copy",
-                                       "--urgency", "high", NULL);
-  g_autoptr(CliResult) escalate = NULL;
-  g_autoptr(CliResult) close = NULL;
-  g_autoptr(CliResult) again = NULL;
-  g_autoptr(CliResult) show = NULL;
+  g_autoptr(EsaCliResult) open = run_on_demo ("ticket", "open", debtor, "--subject",
+                                              "Asks for a copy", "--urgency", "high", NULL);
+  g_autoptr(EsaCliResult) escalate = NULL;
+  g_autoptr(EsaCliResult) close = NULL;
+  g_autoptr(EsaCliResult) again = NULL;
+  g_autoptr(EsaCliResult) show = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GRegex) pattern = g_regex_new ("^T-[0-9]{4}-[0-9]{6}$", 0, 0, NULL);
@@ -163,16 +107,16 @@ test_ticket_lifecycle (void)
   reference = g_strstrip (g_strdup (open->out));
   g_assert_true (g_regex_match (pattern, reference, 0, NULL));
 
-  escalate = run_cli ("ticket", "escalate", reference, NULL);
+  escalate = run_on_demo ("ticket", "escalate", reference, NULL);
   g_assert_cmpint (escalate->status, ==, 0);
   g_assert_nonnull (strstr (escalate->out, "Back office"));
 
-  close = run_cli ("ticket", "close", reference, "--resolution", "Copy sent", NULL);
+  close = run_on_demo ("ticket", "close", reference, "--resolution", "Copy sent", NULL);
   g_assert_cmpint (close->status, ==, 0);
-  again = run_cli ("ticket", "close", reference, "--resolution", "Again", NULL);
+  again = run_on_demo ("ticket", "close", reference, "--resolution", "Again", NULL);
   g_assert_cmpint (again->status, ==, 1);
 
-  show = run_cli ("ticket", "show", reference, "--json", NULL);
+  show = run_on_demo ("ticket", "show", reference, "--json", NULL);
   g_assert_cmpint (show->status, ==, 0);
   json_parser_load_from_data (parser, show->out, -1, &error);
   g_assert_no_error (error);
@@ -186,12 +130,12 @@ test_ticket_lifecycle (void)
 static void
 test_ticket_bad_input (void)
 {
-  g_autoptr(CliResult) no_subject = run_cli ("ticket", "open", "x", NULL);
-  g_autoptr(CliResult) urgency = run_cli ("ticket", "open", "x", "--subject", "s",
-                                          "--urgency", "urgent", NULL);
-  g_autoptr(CliResult) debtor = run_cli ("ticket", "open", "no-such-debtor", "--subject", "s",
-                                         NULL);
-  g_autoptr(CliResult) missing = run_cli ("ticket", "escalate", "T-1999-000001", NULL);
+  g_autoptr(EsaCliResult) no_subject = run_on_demo ("ticket", "open", "x", NULL);
+  g_autoptr(EsaCliResult) urgency = run_on_demo ("ticket", "open", "x", "--subject", "s",
+                                                 "--urgency", "urgent", NULL);
+  g_autoptr(EsaCliResult) debtor = run_on_demo ("ticket", "open", "no-such-debtor", "--subject",
+                                                "s", NULL);
+  g_autoptr(EsaCliResult) missing = run_on_demo ("ticket", "escalate", "T-1999-000001", NULL);
 
   g_assert_cmpint (no_subject->status, ==, 1);
   g_assert_cmpint (urgency->status, ==, 1);
@@ -206,9 +150,10 @@ test_stats_contacts (void)
   /* The demo data is made for the current date: its contacts fill this month. */
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *month = g_date_time_format (now, "%Y-%m");
-  g_autoptr(CliResult) stats = run_cli ("stats", "contacts", "--month", month, "--json", NULL);
-  g_autoptr(CliResult) bad = run_cli ("stats", "contacts", "--month", "2026-13", NULL);
-  g_autoptr(CliResult) plain = run_cli ("stats", NULL);
+  g_autoptr(EsaCliResult) stats = run_on_demo ("stats", "contacts", "--month", month, "--json",
+                                               NULL);
+  g_autoptr(EsaCliResult) bad = run_on_demo ("stats", "contacts", "--month", "2026-13", NULL);
+  g_autoptr(EsaCliResult) plain = run_on_demo ("stats", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *rows;
   gint64 contacts = 0;
@@ -239,17 +184,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CliResult) demo = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  tmpdir = g_dir_make_tmp ("esa-cli-queue-XXXXXX", &error);
-  g_assert_no_error (error);
-  db_path = g_build_filename (tmpdir, "demo.db", NULL);
-  demo = run_cli ("demo", "--debtors", "300", NULL);
-  g_assert_cmpint (demo->status, ==, 0);
+  tmpdir = esa_cli_test_make_dir ("esa-cli-queue-XXXXXX");
+  db_path = esa_cli_test_demo_database (tmpdir, "demo.db", 300);
 
   g_test_add_func ("/cli/queue/sorted", test_queue_sorted);
   g_test_add_func ("/cli/queue/bad-options", test_queue_bad_options);
@@ -258,15 +198,7 @@ main (int   argc,
   g_test_add_func ("/cli/stats/contacts", test_stats_contacts);
   status = g_test_run ();
 
-  {
-    g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
-
-    g_remove (wal);
-    g_remove (shm);
-    g_remove (db_path);
-    g_rmdir (tmpdir);
-  }
+  esa_cli_test_remove_dir (tmpdir);
   g_free (db_path);
   g_free (tmpdir);
   return status;

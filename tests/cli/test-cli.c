@@ -6,195 +6,13 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-#include <sqlite3.h>
+
+#include "esa-cli-test.h"
 
 #define DEMO_DEBTORS 200
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
-
 static char *tmpdir;
 static char *demo_db;
-
-static void
-cli_result_free (CliResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-/* Runs esattore-cli with the NULL-terminated arguments in the C locale (so
- * messages are the English source strings) and returns its exit status and
- * output. A crash fails the test. */
-static CliResult *
-run_cli (const char *first_arg,
-         ...)
-{
-  const char *cli = g_getenv ("ESATTORE_CLI");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *command_line = NULL;
-  CliResult *result = g_new0 (CliResult, 1);
-  const char *arg;
-  int wait_status = 0;
-  va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (char *) cli);
-  va_start (args, first_arg);
-  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
-  envp = g_environ_unsetenv (envp, "LANGUAGE");
-
-  command_line = g_strjoinv (" ", (char **) argv->pdata);
-  g_test_message ("running %s", command_line);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                &result->out, &result->err, &wait_status, &error);
-  g_assert_no_error (error);
-
-  if (g_spawn_check_wait_status (wait_status, &error))
-    result->status = 0;
-  else if (error->domain == G_SPAWN_EXIT_ERROR)
-    result->status = error->code;
-  else
-    {
-      g_test_message ("%s did not exit normally: %s\n%s", command_line, error->message,
-                      result->err);
-      g_assert_not_reached ();
-    }
-
-  if (result->status != 0)
-    g_test_message ("exit %d, stderr: %s", result->status, result->err);
-
-  return result;
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-
-  return json_parser_steal_root (parser);
-}
-
-/* The members of @object in their order, joined by commas. */
-static char *
-member_names (JsonObject *object)
-{
-  g_autoptr(GList) members = json_object_get_members (object);
-  g_autoptr(GString) names = g_string_new (NULL);
-  GList *l;
-
-  for (l = members; l != NULL; l = l->next)
-    {
-      if (names->len > 0)
-        g_string_append_c (names, ',');
-      g_string_append (names, l->data);
-    }
-
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
-
-static void
-assert_members (JsonObject *object,
-                const char *expected)
-{
-  g_autofree char *names = member_names (object);
-
-  g_assert_cmpstr (names, ==, expected);
-}
-
-static sqlite3 *
-sql_open (const char *path)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
-                   ==, SQLITE_OK);
-
-  return db;
-}
-
-static sqlite3_stmt *
-sql_prepare (sqlite3    *db,
-             const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_test_message ("%s: %s", sql, sqlite3_errmsg (db));
-  g_assert_nonnull (stmt);
-
-  return stmt;
-}
-
-/* The one integer @sql returns, with an optional text parameter. */
-static gint64
-sql_int (const char *path,
-         const char *sql,
-         const char *param)
-{
-  sqlite3 *db = sql_open (path);
-  sqlite3_stmt *stmt = sql_prepare (db, sql);
-  gint64 value;
-
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return value;
-}
-
-/* The first text column of every row of @sql. */
-static GPtrArray *
-sql_strings (const char *path,
-             const char *sql)
-{
-  sqlite3 *db = sql_open (path);
-  sqlite3_stmt *stmt = sql_prepare (db, sql);
-  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
-
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (values, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return values;
-}
-
-static void
-sql_exec (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = sql_open (path);
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_test_message ("%s: %s", sql, message);
-  g_assert_null (message);
-  sqlite3_close (db);
-}
 
 static char *
 read_file (const char *path,
@@ -247,8 +65,8 @@ static const char *
 ensure_demo_db (void)
 {
   g_autofree char *path = NULL;
-  g_autoptr(CliResult) init = NULL;
-  g_autoptr(CliResult) demo = NULL;
+  g_autoptr(EsaCliResult) init = NULL;
+  g_autoptr(EsaCliResult) demo = NULL;
   g_autoptr(GMatchInfo) match = NULL;
   g_autoptr(GRegex) regex = NULL;
   g_autofree char *version = NULL;
@@ -259,7 +77,7 @@ ensure_demo_db (void)
   path = temp_path ("demo.db");
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
-  init = run_cli ("--db", path, "init", NULL);
+  init = esa_cli_test_run ("--db", path, "init", NULL);
   g_assert_cmpint (init->status, ==, 0);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
@@ -269,21 +87,21 @@ ensure_demo_db (void)
   version = g_match_info_fetch (match, 1);
   g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), >, 0);
   g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==,
-                   sql_int (path, "PRAGMA user_version", NULL));
+                   esa_cli_test_sql_int (path, "PRAGMA user_version", NULL));
 
-  demo = run_cli ("--db", path, "demo", "--debtors", G_STRINGIFY (DEMO_DEBTORS), "--seed", "7",
-                  NULL);
+  demo = esa_cli_test_run ("--db", path, "demo", "--debtors", G_STRINGIFY (DEMO_DEBTORS), "--seed",
+                           "7", NULL);
   g_assert_cmpint (demo->status, ==, 0);
   /* stderr is not a terminal here: no progress. */
   g_assert_null (strstr (demo->err, "Generating"));
   g_assert_cmpint (labelled_number (demo->out, "Debtors:"), ==, DEMO_DEBTORS);
   g_assert_cmpint (labelled_number (demo->out, "Debtors:"), ==,
-                   sql_int (path, "SELECT count(*) FROM debtors", NULL));
+                   esa_cli_test_sql_int (path, "SELECT count(*) FROM debtors", NULL));
   g_assert_cmpint (labelled_number (demo->out, "Positions:"), ==,
-                   sql_int (path, "SELECT count(*) FROM positions", NULL));
+                   esa_cli_test_sql_int (path, "SELECT count(*) FROM positions", NULL));
   g_assert_cmpint (labelled_number (demo->out, "Positions:"), >, DEMO_DEBTORS);
   g_assert_cmpint (labelled_number (demo->out, "Users:"), ==,
-                   sql_int (path, "SELECT count(*) FROM users", NULL));
+                   esa_cli_test_sql_int (path, "SELECT count(*) FROM users", NULL));
 
   demo_db = g_steal_pointer (&path);
   return demo_db;
@@ -309,20 +127,20 @@ copy_demo_db (const char *name)
 static void
 test_usage (void)
 {
-  g_autoptr(CliResult) version = run_cli ("--version", NULL);
-  g_autoptr(CliResult) help = run_cli ("--help", NULL);
-  g_autoptr(CliResult) search_help = run_cli ("search", "--help", NULL);
-  g_autoptr(CliResult) help_dossier = run_cli ("help", "dossier", NULL);
-  g_autoptr(CliResult) nothing = run_cli (NULL, NULL);
-  g_autoptr(CliResult) unknown = run_cli ("frobnicate", NULL);
-  g_autoptr(CliResult) unknown_option = run_cli ("--frobnicate", "bodies", NULL);
-  g_autoptr(CliResult) no_db = run_cli ("bodies", "--json", NULL);
-  g_autoptr(CliResult) db_without_file = run_cli ("--db", NULL);
-  g_autoptr(CliResult) bad_limit = run_cli ("--db", "x.db", "search", "--limit", "many", "Rossi",
-                                            NULL);
-  g_autoptr(CliResult) extra = run_cli ("--db", "x.db", "dossier", "a", "b", NULL);
+  g_autoptr(EsaCliResult) version = esa_cli_test_run ("--version", NULL);
+  g_autoptr(EsaCliResult) help = esa_cli_test_run ("--help", NULL);
+  g_autoptr(EsaCliResult) search_help = esa_cli_test_run ("search", "--help", NULL);
+  g_autoptr(EsaCliResult) help_dossier = esa_cli_test_run ("help", "dossier", NULL);
+  g_autoptr(EsaCliResult) nothing = esa_cli_test_run (NULL, NULL);
+  g_autoptr(EsaCliResult) unknown = esa_cli_test_run ("frobnicate", NULL);
+  g_autoptr(EsaCliResult) unknown_option = esa_cli_test_run ("--frobnicate", "bodies", NULL);
+  g_autoptr(EsaCliResult) no_db = esa_cli_test_run ("bodies", "--json", NULL);
+  g_autoptr(EsaCliResult) db_without_file = esa_cli_test_run ("--db", NULL);
+  g_autoptr(EsaCliResult) bad_limit = esa_cli_test_run ("--db", "x.db", "search", "--limit", "many",
+                                                        "Rossi", NULL);
+  g_autoptr(EsaCliResult) extra = esa_cli_test_run ("--db", "x.db", "dossier", "a", "b", NULL);
   g_autofree char *missing = temp_path ("missing.db");
-  g_autoptr(CliResult) missing_file = run_cli ("--db", missing, "stats", NULL);
+  g_autoptr(EsaCliResult) missing_file = esa_cli_test_run ("--db", missing, "stats", NULL);
   const char *commands[] = { "check-id", "init", "demo", "bodies", "users", "stats", "search",
                              "dossier", "audit" };
   guint i;
@@ -397,9 +215,10 @@ test_check_id_valid (void)
   for (i = 0; i < G_N_ELEMENTS (valid_ids); i++)
     {
       const ValidId *id = &valid_ids[i];
-      g_autoptr(CliResult) result = run_cli ("check-id", "--json", id->kind, id->input, NULL);
-      g_autoptr(CliResult) text = run_cli ("check-id", id->kind, id->input, NULL);
-      g_autoptr(CliResult) again = NULL;
+      g_autoptr(EsaCliResult) result = esa_cli_test_run ("check-id", "--json", id->kind, id->input,
+                                                         NULL);
+      g_autoptr(EsaCliResult) text = esa_cli_test_run ("check-id", id->kind, id->input, NULL);
+      g_autoptr(EsaCliResult) again = NULL;
       g_autoptr(JsonNode) root = NULL;
       g_autofree char *expected_text = NULL;
       JsonObject *object;
@@ -407,9 +226,9 @@ test_check_id_valid (void)
 
       g_assert_cmpint (result->status, ==, 0);
       g_assert_cmpstr (result->err, ==, "");
-      root = parse_json (result->out);
+      root = esa_cli_test_parse_json (result->out);
       object = json_node_get_object (root);
-      assert_members (object, "kind,normalized,printed");
+      esa_cli_test_assert_members (object, "kind,normalized,printed");
       g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, id->kind);
       g_assert_cmpstr (json_object_get_string_member (object, "normalized"), ==, id->normalized);
       printed = json_object_get_string_member (object, "printed");
@@ -418,7 +237,7 @@ test_check_id_valid (void)
       g_assert_cmpuint (strlen (printed), >=, strlen (id->normalized));
 
       /* The printed form is accepted back and gives the same value. */
-      again = run_cli ("check-id", "--json", id->kind, printed, NULL);
+      again = esa_cli_test_run ("check-id", "--json", id->kind, printed, NULL);
       g_assert_cmpint (again->status, ==, 0);
       g_assert_cmpstr (again->out, ==, result->out);
 
@@ -464,8 +283,8 @@ test_check_id_invalid (void)
 
   for (i = 0; i < G_N_ELEMENTS (invalid_ids); i++)
     {
-      g_autoptr(CliResult) result = run_cli ("check-id", invalid_ids[i][0], invalid_ids[i][1],
-                                             NULL);
+      g_autoptr(EsaCliResult) result = esa_cli_test_run ("check-id", invalid_ids[i][0],
+                                                         invalid_ids[i][1], NULL);
       g_autofree char *err = NULL;
 
       g_assert_cmpint (result->status, ==, 1);
@@ -479,8 +298,8 @@ test_check_id_invalid (void)
 static void
 test_check_id_unknown_kind (void)
 {
-  g_autoptr(CliResult) result = run_cli ("check-id", "passport", "X1234567", NULL);
-  g_autoptr(CliResult) missing = run_cli ("check-id", "cf", NULL);
+  g_autoptr(EsaCliResult) result = esa_cli_test_run ("check-id", "passport", "X1234567", NULL);
+  g_autoptr(EsaCliResult) missing = esa_cli_test_run ("check-id", "cf", NULL);
   const char *kinds[] = { "cf", "piva", "ahv", "uid", "iban", "avviso", "qrr" };
   guint i;
 
@@ -497,9 +316,10 @@ static void
 test_init_demo (void)
 {
   const char *path = ensure_demo_db ();
-  g_autoptr(CliResult) again = run_cli ("--db", path, "init", NULL);
-  g_autoptr(CliResult) demo = run_cli ("--db", path, "demo", "--debtors", "10", NULL);
-  g_autoptr(CliResult) bad_count = run_cli ("--db", path, "demo", "--debtors", "0", NULL);
+  g_autoptr(EsaCliResult) again = esa_cli_test_run ("--db", path, "init", NULL);
+  g_autoptr(EsaCliResult) demo = esa_cli_test_run ("--db", path, "demo", "--debtors", "10", NULL);
+  g_autoptr(EsaCliResult) bad_count = esa_cli_test_run ("--db", path, "demo", "--debtors", "0",
+                                                        NULL);
   g_autoptr(GRegex) regex = g_regex_new ("schema version [0-9]+", 0, 0, NULL);
   g_autoptr(GMatchInfo) match = NULL;
   g_autofree char *version_text = NULL;
@@ -508,14 +328,15 @@ test_init_demo (void)
   g_assert_cmpint (again->status, ==, 0);
   g_assert_true (g_regex_match (regex, again->out, 0, &match));
   version_text = g_strdup_printf ("schema version %" G_GINT64_FORMAT,
-                                  sql_int (path, "PRAGMA user_version", NULL));
+                                  esa_cli_test_sql_int (path, "PRAGMA user_version", NULL));
   g_assert_nonnull (strstr (again->out, version_text));
 
   /* Demo data only goes into an empty database. */
   g_assert_cmpint (demo->status, ==, 1);
   g_assert_cmpstr (demo->out, ==, "");
   g_assert_cmpstr (demo->err, !=, "");
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM debtors", NULL), ==, DEMO_DEBTORS);
+  g_assert_cmpint (esa_cli_test_sql_int (path, "SELECT count(*) FROM debtors", NULL), ==,
+                   DEMO_DEBTORS);
 
   g_assert_cmpint (bad_count->status, ==, 1);
   g_assert_nonnull (strstr (bad_count->err, "--debtors"));
@@ -525,18 +346,18 @@ static void
 test_bodies (void)
 {
   const char *path = ensure_demo_db ();
-  g_autoptr(CliResult) result = run_cli ("--db", path, "bodies", "--json", NULL);
-  g_autoptr(CliResult) text = run_cli ("--db", path, "bodies", NULL);
+  g_autoptr(EsaCliResult) result = esa_cli_test_run ("--db", path, "bodies", "--json", NULL);
+  g_autoptr(EsaCliResult) text = esa_cli_test_run ("--db", path, "bodies", NULL);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GHashTable) countries = g_hash_table_new (g_str_hash, g_str_equal);
   JsonArray *bodies;
   guint i;
 
   g_assert_cmpint (result->status, ==, 0);
-  root = parse_json (result->out);
+  root = esa_cli_test_parse_json (result->out);
   bodies = json_node_get_array (root);
   g_assert_cmpint (json_array_get_length (bodies), ==,
-                   sql_int (path, "SELECT count(*) FROM bodies", NULL));
+                   esa_cli_test_sql_int (path, "SELECT count(*) FROM bodies", NULL));
 
   g_assert_cmpint (text->status, ==, 0);
   for (i = 0; i < json_array_get_length (bodies); i++)
@@ -545,9 +366,9 @@ test_bodies (void)
       const char *country = json_object_get_string_member (body, "country");
       const char *currency = json_object_get_string_member (body, "currency");
 
-      assert_members (body, "id,name,country,currency");
-      g_assert_cmpint (sql_int (path, "SELECT count(*) FROM bodies WHERE id = ?",
-                                json_object_get_string_member (body, "id")), ==, 1);
+      esa_cli_test_assert_members (body, "id,name,country,currency");
+      g_assert_cmpint (esa_cli_test_sql_int (path, "SELECT count(*) FROM bodies WHERE id = ?",
+                                             json_object_get_string_member (body, "id")), ==, 1);
       g_assert_cmpstr (currency, ==, g_str_equal (country, "CH") ? "CHF" : "EUR");
       g_hash_table_add (countries, (gpointer) country);
 
@@ -564,8 +385,8 @@ static void
 test_users (void)
 {
   const char *path = ensure_demo_db ();
-  g_autoptr(CliResult) result = run_cli ("--db", path, "users", "--json", NULL);
-  g_autoptr(CliResult) text = run_cli ("--db", path, "users", NULL);
+  g_autoptr(EsaCliResult) result = esa_cli_test_run ("--db", path, "users", "--json", NULL);
+  g_autoptr(EsaCliResult) text = esa_cli_test_run ("--db", path, "users", NULL);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GHashTable) per_role = g_hash_table_new (g_str_hash, g_str_equal);
   const char *roles[] = { "officer", "field_officer", "team_lead", "responsible",
@@ -575,22 +396,23 @@ test_users (void)
 
   g_assert_cmpint (result->status, ==, 0);
   g_assert_cmpint (text->status, ==, 0);
-  root = parse_json (result->out);
+  root = esa_cli_test_parse_json (result->out);
   users = json_node_get_array (root);
   g_assert_cmpint (json_array_get_length (users), ==,
-                   sql_int (path, "SELECT count(*) FROM users", NULL));
+                   esa_cli_test_sql_int (path, "SELECT count(*) FROM users", NULL));
 
   for (i = 0; i < json_array_get_length (users); i++)
     {
       JsonObject *user = json_array_get_object_element (users, i);
       const char *role = json_object_get_string_member (user, "role");
 
-      assert_members (user, "id,name,role,office");
+      esa_cli_test_assert_members (user, "id,name,role,office");
       g_hash_table_insert (per_role, (gpointer) role,
                            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (per_role,
                                                                                     role)) + 1));
-      g_assert_cmpint (sql_int (path, "SELECT count(*) FROM offices WHERE id = ?",
-                                json_object_get_string_member (user, "office")), ==, 1);
+      g_assert_cmpint (esa_cli_test_sql_int (path, "SELECT count(*) FROM offices WHERE id = ?",
+                                             json_object_get_string_member (user, "office")), ==,
+                       1);
       g_assert_nonnull (strstr (text->out, json_object_get_string_member (user, "id")));
     }
 
@@ -606,8 +428,8 @@ static void
 test_stats (void)
 {
   const char *path = ensure_demo_db ();
-  g_autoptr(CliResult) result = run_cli ("--db", path, "stats", "--json", NULL);
-  g_autoptr(CliResult) text = run_cli ("--db", path, "stats", NULL);
+  g_autoptr(EsaCliResult) result = esa_cli_test_run ("--db", path, "stats", "--json", NULL);
+  g_autoptr(EsaCliResult) text = esa_cli_test_run ("--db", path, "stats", NULL);
   g_autoptr(JsonNode) root = NULL;
   JsonObject *stats, *totals;
   JsonArray *offices;
@@ -616,23 +438,26 @@ test_stats (void)
 
   g_assert_cmpint (result->status, ==, 0);
   g_assert_cmpint (text->status, ==, 0);
-  root = parse_json (result->out);
+  root = esa_cli_test_parse_json (result->out);
   stats = json_node_get_object (root);
-  assert_members (stats, "offices,totals");
+  esa_cli_test_assert_members (stats, "offices,totals");
   offices = json_object_get_array_member (stats, "offices");
   g_assert_cmpint (json_array_get_length (offices), ==,
-                   sql_int (path, "SELECT count(*) FROM offices", NULL));
+                   esa_cli_test_sql_int (path, "SELECT count(*) FROM offices", NULL));
 
   for (i = 0; i < json_array_get_length (offices); i++)
     {
       JsonObject *office = json_array_get_object_element (offices, i);
       const char *id = json_object_get_string_member (office, "office");
 
-      assert_members (office, "office,name,debtors,positions,cases");
+      esa_cli_test_assert_members (office, "office,name,debtors,positions,cases");
       g_assert_cmpint (json_object_get_int_member (office, "debtors"), ==,
-                       sql_int (path, "SELECT count(*) FROM debtors WHERE office_id = ?", id));
+                       esa_cli_test_sql_int (path,
+                                             "SELECT count(*) FROM debtors WHERE office_id = ?",
+                                             id));
       g_assert_cmpint (json_object_get_int_member (office, "cases"), ==,
-                       sql_int (path, "SELECT count(*) FROM cases WHERE office_id = ?", id));
+                       esa_cli_test_sql_int (path, "SELECT count(*) FROM cases WHERE office_id = ?",
+                                             id));
       debtors += json_object_get_int_member (office, "debtors");
       positions += json_object_get_int_member (office, "positions");
       cases += json_object_get_int_member (office, "cases");
@@ -640,13 +465,14 @@ test_stats (void)
     }
 
   totals = json_object_get_object_member (stats, "totals");
-  assert_members (totals, "debtors,positions,cases");
+  esa_cli_test_assert_members (totals, "debtors,positions,cases");
   g_assert_cmpint (json_object_get_int_member (totals, "debtors"), ==, debtors);
   g_assert_cmpint (json_object_get_int_member (totals, "positions"), ==, positions);
   g_assert_cmpint (json_object_get_int_member (totals, "cases"), ==, cases);
   g_assert_cmpint (debtors, ==, DEMO_DEBTORS);
-  g_assert_cmpint (positions, ==, sql_int (path, "SELECT count(*) FROM positions", NULL));
-  g_assert_cmpint (cases, ==, sql_int (path, "SELECT count(*) FROM cases", NULL));
+  g_assert_cmpint (positions, ==,
+                   esa_cli_test_sql_int (path, "SELECT count(*) FROM positions", NULL));
+  g_assert_cmpint (cases, ==, esa_cli_test_sql_int (path, "SELECT count(*) FROM cases", NULL));
 }
 
 static gboolean
@@ -667,9 +493,10 @@ static void
 test_search (void)
 {
   const char *path = ensure_demo_db ();
-  sqlite3 *db = sql_open (path);
-  sqlite3_stmt *stmt = sql_prepare (db, "SELECT id, name, tax_id FROM debtors "
-                                        "WHERE tax_id IS NOT NULL ORDER BY num LIMIT 3 OFFSET 37");
+  sqlite3 *db = esa_cli_test_sql_open (path);
+  sqlite3_stmt *stmt = esa_cli_test_sql_prepare (db, "SELECT id, name, tax_id FROM debtors "
+                                                     "WHERE tax_id IS NOT NULL "
+                                                     "ORDER BY num LIMIT 3 OFFSET 37");
   guint n_checked = 0;
 
   while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -677,26 +504,27 @@ test_search (void)
       const char *id = (const char *) sqlite3_column_text (stmt, 0);
       const char *name = (const char *) sqlite3_column_text (stmt, 1);
       const char *tax_id = (const char *) sqlite3_column_text (stmt, 2);
-      g_autoptr(CliResult) by_name = run_cli ("--db", path, "search", "--json", "--limit",
-                                              "500", name, NULL);
-      g_autoptr(CliResult) by_tax_id = run_cli ("--db", path, "search", "--json", tax_id, NULL);
-      g_autoptr(CliResult) text = run_cli ("--db", path, "search", tax_id, NULL);
+      g_autoptr(EsaCliResult) by_name = esa_cli_test_run ("--db", path, "search", "--json",
+                                                          "--limit", "500", name, NULL);
+      g_autoptr(EsaCliResult) by_tax_id = esa_cli_test_run ("--db", path, "search", "--json",
+                                                            tax_id, NULL);
+      g_autoptr(EsaCliResult) text = esa_cli_test_run ("--db", path, "search", tax_id, NULL);
       g_autoptr(JsonNode) name_root = NULL;
       g_autoptr(JsonNode) tax_root = NULL;
       JsonArray *hits;
       JsonObject *first;
 
       g_assert_cmpint (by_name->status, ==, 0);
-      name_root = parse_json (by_name->out);
+      name_root = esa_cli_test_parse_json (by_name->out);
       g_assert_true (hits_contain (json_node_get_array (name_root), id));
 
       /* An exact identifier comes first. */
       g_assert_cmpint (by_tax_id->status, ==, 0);
-      tax_root = parse_json (by_tax_id->out);
+      tax_root = esa_cli_test_parse_json (by_tax_id->out);
       hits = json_node_get_array (tax_root);
       g_assert_cmpuint (json_array_get_length (hits), >=, 1);
       first = json_array_get_object_element (hits, 0);
-      assert_members (first, "id,name,tax_id");
+      esa_cli_test_assert_members (first, "id,name,tax_id");
       g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, id);
       g_assert_cmpstr (json_object_get_string_member (first, "name"), ==, name);
       g_assert_cmpstr (json_object_get_string_member (first, "tax_id"), ==, tax_id);
@@ -715,33 +543,35 @@ static void
 test_search_limits (void)
 {
   const char *path = ensure_demo_db ();
-  g_autoptr(GPtrArray) names = sql_strings (path, "SELECT name FROM debtors ORDER BY num LIMIT 1");
+  g_autoptr(GPtrArray) names = esa_cli_test_sql_strings (path, "SELECT name FROM debtors "
+                                                               "ORDER BY num LIMIT 1");
   g_autofree char *prefix = g_utf8_substring (g_ptr_array_index (names, 0), 0, 1);
-  g_autoptr(CliResult) all = run_cli ("--db", path, "search", "--json", "--limit", "1000",
-                                      prefix, NULL);
-  g_autoptr(CliResult) one = run_cli ("--db", path, "search", "--json", "--limit", "1", prefix,
-                                      NULL);
-  g_autoptr(CliResult) one_text = run_cli ("--db", path, "search", "--limit", "1", prefix, NULL);
-  g_autoptr(CliResult) none = run_cli ("--db", path, "search", "--json", "Zzqxv", NULL);
-  g_autoptr(CliResult) blank = run_cli ("--db", path, "search", "  ", NULL);
+  g_autoptr(EsaCliResult) all = esa_cli_test_run ("--db", path, "search", "--json", "--limit",
+                                                  "1000", prefix, NULL);
+  g_autoptr(EsaCliResult) one = esa_cli_test_run ("--db", path, "search", "--json", "--limit", "1",
+                                                  prefix, NULL);
+  g_autoptr(EsaCliResult) one_text = esa_cli_test_run ("--db", path, "search", "--limit", "1",
+                                                       prefix, NULL);
+  g_autoptr(EsaCliResult) none = esa_cli_test_run ("--db", path, "search", "--json", "Zzqxv", NULL);
+  g_autoptr(EsaCliResult) blank = esa_cli_test_run ("--db", path, "search", "  ", NULL);
   g_autoptr(JsonNode) all_root = NULL;
   g_autoptr(JsonNode) one_root = NULL;
   g_autoptr(JsonNode) none_root = NULL;
   guint n_all;
 
   g_assert_cmpint (all->status, ==, 0);
-  all_root = parse_json (all->out);
+  all_root = esa_cli_test_parse_json (all->out);
   n_all = json_array_get_length (json_node_get_array (all_root));
   g_assert_cmpuint (n_all, >, 1);
 
   g_assert_cmpint (one->status, ==, 0);
-  one_root = parse_json (one->out);
+  one_root = esa_cli_test_parse_json (one->out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (one_root)), ==, 1);
   g_assert_cmpint (one_text->status, ==, 0);
   g_assert_nonnull (strstr (one_text->out, "More debtors match"));
 
   g_assert_cmpint (none->status, ==, 0);
-  none_root = parse_json (none->out);
+  none_root = esa_cli_test_parse_json (none->out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (none_root)), ==, 0);
 
   g_assert_cmpint (blank->status, ==, 1);
@@ -756,23 +586,24 @@ static void
 check_dossier (const char *path,
                const char *debtor_id)
 {
-  g_autoptr(CliResult) result = run_cli ("--db", path, "dossier", "--json", debtor_id, NULL);
-  g_autoptr(CliResult) text = run_cli ("--db", path, "dossier", debtor_id, NULL);
+  g_autoptr(EsaCliResult) result = esa_cli_test_run ("--db", path, "dossier", "--json", debtor_id,
+                                                     NULL);
+  g_autoptr(EsaCliResult) text = esa_cli_test_run ("--db", path, "dossier", debtor_id, NULL);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GHashTable) sums = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *positions_title = NULL;
-  sqlite3 *db = sql_open (path);
+  sqlite3 *db = esa_cli_test_sql_open (path);
   sqlite3_stmt *stmt;
   JsonObject *dossier;
   JsonArray *positions, *totals, *payments, *cases, *acts;
   guint i;
 
   g_assert_cmpint (result->status, ==, 0);
-  root = parse_json (result->out);
+  root = esa_cli_test_parse_json (result->out);
   dossier = json_node_get_object (root);
-  assert_members (dossier, "id,name,tax_id,totals,positions,cases,acts,payments");
+  esa_cli_test_assert_members (dossier, "id,name,tax_id,totals,positions,cases,acts,payments");
 
-  stmt = sql_prepare (db, "SELECT name, tax_id FROM debtors WHERE id = ?");
+  stmt = esa_cli_test_sql_prepare (db, "SELECT name, tax_id FROM debtors WHERE id = ?");
   sqlite3_bind_text (stmt, 1, debtor_id, -1, SQLITE_STATIC);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpstr (json_object_get_string_member (dossier, "id"), ==, debtor_id);
@@ -784,11 +615,11 @@ check_dossier (const char *path,
 
   positions = json_object_get_array_member (dossier, "positions");
   g_assert_cmpint (json_array_get_length (positions), ==,
-                   sql_int (path, "SELECT count(*) FROM positions WHERE debtor_id = ?",
-                            debtor_id));
+                   esa_cli_test_sql_int (path, "SELECT count(*) FROM positions WHERE debtor_id = ?",
+                                         debtor_id));
 
-  stmt = sql_prepare (db, "SELECT body_id, currency, principal, sanctions, interest, costs, paid, "
-                          "state FROM positions WHERE id = ?");
+  stmt = esa_cli_test_sql_prepare (db, "SELECT body_id, currency, principal, sanctions, interest, "
+                                       "costs, paid, state FROM positions WHERE id = ?");
   for (i = 0; i < json_array_get_length (positions); i++)
     {
       JsonObject *position = json_array_get_object_element (positions, i);
@@ -803,8 +634,9 @@ check_dossier (const char *path,
       gint64 paid = json_object_get_int_member (position, "paid");
       gint64 balance = json_object_get_int_member (position, "balance");
 
-      assert_members (position, "id,body,reference,payment_reference,currency,principal,"
-                                "sanctions,interest,costs,paid,balance,state");
+      esa_cli_test_assert_members (position,
+                                   "id,body,reference,payment_reference,currency,principal,"
+                                   "sanctions,interest,costs,paid,balance,state");
       g_assert_cmpint (balance, ==, principal + sanctions + interest + costs - paid);
 
       /* The amounts are the stored ones, in minor units. */
@@ -855,7 +687,8 @@ check_dossier (const char *path,
                                               json_object_get_string_member (total, "currency"));
       const Sums *sum = g_hash_table_lookup (sums, key);
 
-      assert_members (total, "body,currency,principal,sanctions,interest,costs,paid,balance");
+      esa_cli_test_assert_members (total,
+                                   "body,currency,principal,sanctions,interest,costs,paid,balance");
       g_assert_nonnull (sum);
       g_assert_cmpint (json_object_get_int_member (total, "principal"), ==, sum->principal);
       g_assert_cmpint (json_object_get_int_member (total, "sanctions"), ==, sum->sanctions);
@@ -869,28 +702,32 @@ check_dossier (const char *path,
 
   cases = json_object_get_array_member (dossier, "cases");
   g_assert_cmpint (json_array_get_length (cases), ==,
-                   sql_int (path, "SELECT count(*) FROM cases WHERE debtor_id = ?", debtor_id));
+                   esa_cli_test_sql_int (path, "SELECT count(*) FROM cases WHERE debtor_id = ?",
+                                         debtor_id));
   for (i = 0; i < json_array_get_length (cases); i++)
-    assert_members (json_array_get_object_element (cases, i), "id,procedure,state,next_deadline");
+    esa_cli_test_assert_members (json_array_get_object_element (cases, i),
+                                 "id,procedure,state,next_deadline");
 
   acts = json_object_get_array_member (dossier, "acts");
   g_assert_cmpint (json_array_get_length (acts), ==,
-                   sql_int (path, "SELECT count(*) FROM acts WHERE debtor_id = ?", debtor_id));
+                   esa_cli_test_sql_int (path, "SELECT count(*) FROM acts WHERE debtor_id = ?",
+                                         debtor_id));
   for (i = 0; i < json_array_get_length (acts); i++)
-    assert_members (json_array_get_object_element (acts, i), "id,type,number,case,notification");
+    esa_cli_test_assert_members (json_array_get_object_element (acts, i),
+                                 "id,type,number,case,notification");
 
   payments = json_object_get_array_member (dossier, "payments");
   g_assert_cmpint (json_array_get_length (payments), ==,
-                   sql_int (path, "SELECT count(*) FROM payments WHERE debtor_id = ?",
-                            debtor_id));
+                   esa_cli_test_sql_int (path, "SELECT count(*) FROM payments WHERE debtor_id = ?",
+                                         debtor_id));
   for (i = 0; i < json_array_get_length (payments); i++)
     {
       JsonObject *payment = json_array_get_object_element (payments, i);
 
-      assert_members (payment, "id,position,amount,currency,paid_on,reference");
+      esa_cli_test_assert_members (payment, "id,position,amount,currency,paid_on,reference");
       g_assert_cmpint (json_object_get_int_member (payment, "amount"), ==,
-                       sql_int (path, "SELECT amount FROM payments WHERE id = ?",
-                                json_object_get_string_member (payment, "id")));
+                       esa_cli_test_sql_int (path, "SELECT amount FROM payments WHERE id = ?",
+                                             json_object_get_string_member (payment, "id")));
     }
 
   /* The readable summary shows the same debtor and positions. */
@@ -906,12 +743,14 @@ test_dossier (void)
   const char *path = ensure_demo_db ();
   /* Those with the most positions (several bodies, likely) and some with
    * payments against their positions. */
-  g_autoptr(GPtrArray) busiest = sql_strings (path, "SELECT debtor_id FROM positions "
-                                                    "GROUP BY debtor_id "
-                                                    "ORDER BY count(*) DESC, debtor_id LIMIT 3");
-  g_autoptr(GPtrArray) paying = sql_strings (path, "SELECT DISTINCT debtor_id FROM payments "
-                                                   "WHERE position_id IS NOT NULL "
-                                                   "ORDER BY debtor_id LIMIT 3");
+  g_autoptr(GPtrArray) busiest = esa_cli_test_sql_strings (path, "SELECT debtor_id FROM positions "
+                                                                 "GROUP BY debtor_id "
+                                                                 "ORDER BY count(*) DESC, "
+                                                                 "debtor_id LIMIT 3");
+  g_autoptr(GPtrArray) paying = esa_cli_test_sql_strings (path,
+                                                          "SELECT DISTINCT debtor_id FROM payments "
+                                                          "WHERE position_id IS NOT NULL "
+                                                          "ORDER BY debtor_id LIMIT 3");
   guint i;
 
   g_assert_cmpuint (busiest->len, ==, 3);
@@ -927,10 +766,11 @@ test_dossier_unknown (void)
 {
   const char *path = ensure_demo_db ();
   const char *id = "00000000-0000-4000-8000-000000000000";
-  g_autoptr(CliResult) json = run_cli ("--db", path, "dossier", "--json", id, NULL);
-  g_autoptr(CliResult) text = run_cli ("--db", path, "dossier", id, NULL);
+  g_autoptr(EsaCliResult) json = esa_cli_test_run ("--db", path, "dossier", "--json", id, NULL);
+  g_autoptr(EsaCliResult) text = esa_cli_test_run ("--db", path, "dossier", id, NULL);
 
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM debtors WHERE id = ?", id), ==, 0);
+  g_assert_cmpint (esa_cli_test_sql_int (path, "SELECT count(*) FROM debtors WHERE id = ?", id), ==,
+                   0);
   g_assert_cmpint (json->status, ==, 1);
   g_assert_cmpstr (json->out, ==, "");
   g_assert_nonnull (strstr (json->err, "no debtor with id"));
@@ -962,8 +802,8 @@ assert_refused (const char *path)
   before = read_file (path, &before_length);
   for (i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autoptr(CliResult) result = run_cli ("--db", path, commands[i][0], commands[i][1],
-                                             commands[i][2], NULL);
+      g_autoptr(EsaCliResult) result = esa_cli_test_run ("--db", path, commands[i][0],
+                                                         commands[i][1], commands[i][2], NULL);
 
       g_test_message ("%s: %s", commands[i][0], result->err);
       g_assert_cmpint (result->status, ==, 2);
@@ -996,7 +836,7 @@ test_refuse_truncated (void)
 {
   g_autofree char *mid_page = copy_demo_db ("truncated-mid-page.db");
   g_autofree char *half = copy_demo_db ("truncated-half.db");
-  gint64 page_size = sql_int (half, "PRAGMA page_size", NULL);
+  gint64 page_size = esa_cli_test_sql_int (half, "PRAGMA page_size", NULL);
   g_autofree char *contents = NULL;
   gsize length;
 
@@ -1018,11 +858,12 @@ test_refuse_foreign (void)
 {
   g_autofree char *path = temp_path ("foreign.db");
 
-  sql_exec (path, "CREATE TABLE IF NOT EXISTS recipes (id INTEGER PRIMARY KEY, title TEXT);"
-                  "INSERT INTO recipes (title) VALUES ('Risotto'), ('Rösti');");
+  esa_cli_test_sql_exec (path,
+                         "CREATE TABLE IF NOT EXISTS recipes (id INTEGER PRIMARY KEY, title TEXT);"
+                         "INSERT INTO recipes (title) VALUES ('Risotto'), ('Rösti');");
 
   assert_refused (path);
-  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM recipes", NULL), ==, 2);
+  g_assert_cmpint (esa_cli_test_sql_int (path, "SELECT count(*) FROM recipes", NULL), ==, 2);
 }
 
 static void
@@ -1032,8 +873,8 @@ test_refuse_newer_schema (void)
   g_autofree char *pragma = NULL;
 
   pragma = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT,
-                            sql_int (path, "PRAGMA user_version", NULL) + 100);
-  sql_exec (path, pragma);
+                            esa_cli_test_sql_int (path, "PRAGMA user_version", NULL) + 100);
+  esa_cli_test_sql_exec (path, pragma);
 
   assert_refused (path);
 }
@@ -1042,14 +883,14 @@ static void
 test_audit (void)
 {
   g_autofree char *path = copy_demo_db ("audit.db");
-  g_autoptr(CliResult) intact = run_cli ("--db", path, "audit", "verify", NULL);
-  g_autoptr(CliResult) tampered = NULL;
-  g_autoptr(CliResult) bad_action = run_cli ("--db", path, "audit", "repair", NULL);
+  g_autoptr(EsaCliResult) intact = esa_cli_test_run ("--db", path, "audit", "verify", NULL);
+  g_autoptr(EsaCliResult) tampered = NULL;
+  g_autoptr(EsaCliResult) bad_action = esa_cli_test_run ("--db", path, "audit", "repair", NULL);
   g_autoptr(GRegex) names_entry = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *update = NULL;
   g_autofree char *pattern = NULL;
-  gint64 n_entries = sql_int (path, "SELECT count(*) FROM audit", NULL);
+  gint64 n_entries = esa_cli_test_sql_int (path, "SELECT count(*) FROM audit", NULL);
   gint64 seq;
 
   g_assert_cmpint (n_entries, >, 1);
@@ -1061,13 +902,14 @@ test_audit (void)
   g_assert_nonnull (strstr (bad_action->err, "repair"));
 
   /* Someone with the file and sqlite3 rewrites history in the middle. */
-  seq = sql_int (path, "SELECT seq FROM audit ORDER BY seq LIMIT 1 OFFSET (SELECT count(*) / 2 "
-                       "FROM audit)", NULL);
+  seq = esa_cli_test_sql_int (path, "SELECT seq FROM audit ORDER BY seq LIMIT 1 "
+                                    "OFFSET (SELECT count(*) / 2 "
+                                    "FROM audit)", NULL);
   update = g_strdup_printf ("UPDATE audit SET summary = summary || ' (corrected)' "
                             "WHERE seq = %" G_GINT64_FORMAT, seq);
-  sql_exec (path, update);
+  esa_cli_test_sql_exec (path, update);
 
-  tampered = run_cli ("--db", path, "audit", "verify", NULL);
+  tampered = esa_cli_test_run ("--db", path, "audit", "verify", NULL);
   g_assert_cmpint (tampered->status, ==, 1);
   g_assert_cmpstr (tampered->out, ==, "");
   pattern = g_strdup_printf ("entry %" G_GINT64_FORMAT "\\b", seq);
@@ -1075,32 +917,15 @@ test_audit (void)
   g_assert_true (g_regex_match (names_entry, tampered->err, 0, NULL));
 }
 
-static void
-remove_tmpdir (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (tmpdir);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  tmpdir = g_dir_make_tmp ("esattore-cli-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmpdir = esa_cli_test_make_dir ("esattore-cli-XXXXXX");
 
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/check-id/valid", test_check_id_valid);
@@ -1122,7 +947,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  remove_tmpdir ();
+  esa_cli_test_remove_dir (tmpdir);
   g_free (demo_db);
   g_free (tmpdir);
 
