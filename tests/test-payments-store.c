@@ -1152,6 +1152,52 @@ test_mapping (Fixture       *fixture,
   g_assert_error (error, ESA_STORE_ERROR, ESA_STORE_ERROR_NOT_FOUND);
 }
 
+/* A reason stored by any replica reads as a sentence here; anything else,
+ * an officer's note or a damaged reason, reads as it is. */
+static void
+test_note_reasons (void)
+{
+  static const struct
+  {
+    const char *stored;
+    const char *read;
+  } cases[] = {
+    { "{\"reason\":\"no-position\",\"kind\":\"iuv\",\"reference\":\"123\",\"count\":0}",
+      "no position has the IUV 123" },
+    { "{\"reason\":\"no-position\",\"kind\":\"notice\",\"reference\":\"3012\",\"count\":0}",
+      "no position has the notice number 3012" },
+    { "{\"reason\":\"no-position\",\"kind\":\"qrr\",\"reference\":\"2100\",\"count\":0}",
+      "no position has the QR reference 2100" },
+    { "{\"reason\":\"no-position\",\"kind\":\"scor\",\"reference\":\"RF18\",\"count\":0}",
+      "no position has the creditor reference RF18" },
+    { "{\"reason\":\"no-position\",\"kind\":\"other\",\"reference\":\"TARI\",\"count\":0}",
+      "no position has the reference TARI" },
+    { "{\"reason\":\"no-position\",\"kind\":\"other\",\"reference\":\"TARI\",\"count\":3}",
+      "reference TARI fits 3 positions: an officer must choose" },
+    { "{\"reason\":\"no-position\",\"kind\":null,\"reference\":null,\"count\":0}",
+      "the payment names no reference and no known debtor" },
+    { "{\"reason\":\"cancelled\",\"position\":\"TARI-1\"}",
+      "position TARI-1 is cancelled: it takes no payments" },
+    { "{\"reason\":\"written-off\",\"position\":\"TARI-1\"}",
+      "position TARI-1 is written off: it takes no payments" },
+    { "{\"reason\":\"currency\",\"currency\":\"CHF\",\"position_currency\":\"EUR\","
+      "\"position\":\"TARI-1\"}",
+      "the payment is in CHF, position TARI-1 in EUR" },
+    { "{\"reason\":\"revoked\",\"outcome\":\"3\"}", "revoked (outcome 3): recorded, not applied" },
+    { "asked the bank who paid", "asked the bank who paid" },
+    { "{\"reason\":\"no-position\",", "{\"reason\":\"no-position\"," },
+    { "{\"reason\":\"from-a-newer-version\"}", "{\"reason\":\"from-a-newer-version\"}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *read = esa_payment_note_describe (cases[i].stored);
+
+      g_assert_cmpstr (read, ==, cases[i].read);
+    }
+  g_assert_null (esa_payment_note_describe (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1178,6 +1224,8 @@ main (int   argc,
   ADD ("mapping", test_mapping);
 
 #undef ADD
+
+  g_test_add_func ("/payments-store/note-reasons", test_note_reasons);
 
   return g_test_run ();
 }
