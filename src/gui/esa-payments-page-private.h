@@ -22,5 +22,9 @@ const char *_esa_payments_page_get_queue_state (EsaPaymentsPage *self);
 /* "queue" or "proposals" */
 void        _esa_payments_page_show            (EsaPaymentsPage *self,
                                                 const char      *name);
+/* Imports @file as the Import Flow button does once a file is chosen. */
+void        _esa_payments_page_import          (EsaPaymentsPage *self,
+                                                GFile           *file);
+gboolean    _esa_payments_page_is_importing    (EsaPaymentsPage *self);
 
 G_END_DECLS

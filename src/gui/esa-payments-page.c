@@ -10,6 +10,7 @@
 
 #include "esa-acting.h"
 #include "esa-date.h"
+#include "esa-flow-import.h"
 #include "esa-money.h"
 #include "esa-payments-page-private.h"
 #include "esa-roles.h"
@@ -29,6 +30,8 @@ struct _EsaPaymentsPage
   GtkStack      *queue_stack;
   GtkLabel      *queue_summary;
   GtkListBox    *queue_list;
+  GtkButton     *import_button;
+  GtkButton     *import_empty_button;
   GtkStack      *proposals_stack;
   GtkLabel      *proposals_summary;
   GtkListBox    *proposals_list;
@@ -37,6 +40,8 @@ struct _EsaPaymentsPage
   EsaParameters *parameters;
   GPtrArray     *queue;      /* EsaQueuedPayment */
   GPtrArray     *proposals;  /* EsaInstalmentProposal */
+  GCancellable  *import_cancellable;  /* set while a flow is imported */
+  char          *import_name;         /* the file's name, meanwhile */
 };
 
 G_DEFINE_FINAL_TYPE (EsaPaymentsPage, esa_payments_page, GTK_TYPE_WIDGET)
@@ -87,6 +92,157 @@ get_parameters (EsaPaymentsPage *self)
         g_warning ("Payments: the parameter tables cannot be loaded: %s", error->message);
     }
   return self->parameters;
+}
+
+/* ---- importing a flow --------------------------------------------------- */
+
+/* The import buttons: allowed for the acting user's role, and not twice at
+ * once. */
+static void
+update_import_buttons (EsaPaymentsPage *self)
+{
+  GtkButton *buttons[] = { self->import_button, self->import_empty_button };
+  gboolean importing = self->import_cancellable != NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      GtkWidget *button = GTK_WIDGET (buttons[i]);
+
+      gtk_button_set_label (buttons[i], importing ? _("Importing…") : _("_Import Flow…"));
+      if (self->store == NULL)
+        gtk_widget_set_sensitive (button, FALSE);
+      else if (esa_acting_gate (button, self->store, ESA_ACTION_PAYMENT_IMPORT,
+                                _("Import a pagoPA or camt.054 payment flow"))
+               && importing)
+        gtk_widget_set_sensitive (button, FALSE);
+    }
+}
+
+/* "Flow imported. Matched: 12, unmatched: 2, …" */
+static char *
+import_summary (const EsaPaymentImportReport *report)
+{
+  switch (report->status)
+    {
+    case ESA_PAYMENT_FLOW_DUPLICATE:
+      return g_strdup (report->notes->len > 0 ? g_ptr_array_index (report->notes, 0)
+                                              : _("This flow was imported before: nothing was "
+                                                  "changed"));
+    case ESA_PAYMENT_FLOW_REPLACED:
+      return g_strdup_printf (_("Flow imported in place of an earlier one with the same "
+                                "identifier. Matched: %u, unmatched: %u, revoked: %u, already "
+                                "recorded: %u"),
+                              report->matched, report->unmatched, report->revoked,
+                              report->duplicates);
+    case ESA_PAYMENT_FLOW_IMPORTED:
+    default:
+      return g_strdup_printf (_("Flow imported. Matched: %u, unmatched: %u, revoked: %u, "
+                                "already recorded: %u"),
+                              report->matched, report->unmatched, report->revoked,
+                              report->duplicates);
+    }
+}
+
+static void
+show_import_error (EsaPaymentsPage *self,
+                   const char      *file_name,
+                   const GError    *error)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  /* Translators: the first %s is a file name, the second why it was refused */
+  body = g_strdup_printf (_("%s: %s\n\nNothing was changed."), file_name, error->message);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Flow Not Imported"), body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_import_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(EsaPaymentsPage) self = user_data;
+  g_autoptr(EsaPaymentImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file_name = NULL;
+
+  report = esa_flow_import_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->import_cancellable);
+  file_name = g_steal_pointer (&self->import_name);
+
+  if (report == NULL)
+    show_import_error (self, file_name, error);
+  else
+    {
+      g_autofree char *summary = import_summary (report);
+
+      show_toast (self, summary);
+    }
+  esa_payments_page_reload (self);
+}
+
+static void
+start_import (EsaPaymentsPage *self,
+              GFile           *file)
+{
+  if (self->store == NULL || self->import_cancellable != NULL)
+    return;
+  self->import_cancellable = g_cancellable_new ();
+  self->import_name = g_file_get_basename (file);
+  update_import_buttons (self);
+  esa_flow_import_async (self->store, file, self->import_cancellable, on_import_done,
+                         g_object_ref (self));
+}
+
+static void
+on_import_response (GtkNativeDialog *chooser,
+                    int              response,
+                    gpointer         user_data)
+{
+  g_autoptr(EsaPaymentsPage) self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        start_import (self, file);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+on_import_clicked (EsaPaymentsPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GtkFileFilter) flows = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Import Payment Flow"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  /* Translators: a file filter: pagoPA and camt.054 files are XML */
+  gtk_file_filter_set_name (flows, _("Payment flows (XML)"));
+  gtk_file_filter_add_pattern (flows, "*.xml");
+  gtk_file_filter_add_pattern (flows, "*.XML");
+  gtk_file_filter_add_mime_type (flows, "application/xml");
+  gtk_file_filter_add_mime_type (flows, "text/xml");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), flows);
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_import_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 /* ---- the unmatched queue ------------------------------------------------ */
@@ -315,6 +471,7 @@ load_queue (EsaPaymentsPage *self)
 
   clear_list (self->queue_list);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
+  update_import_buttons (self);
   if (self->store == NULL)
     return;
 
@@ -500,6 +657,9 @@ esa_payments_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
 
+  g_cancellable_cancel (self->import_cancellable);
+  g_clear_object (&self->import_cancellable);
+  g_clear_pointer (&self->import_name, g_free);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
   g_clear_pointer (&self->proposals, g_ptr_array_unref);
   g_clear_object (&self->parameters);
@@ -524,6 +684,9 @@ esa_payments_page_class_init (EsaPaymentsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EsaPaymentsPage, queue_stack);
   gtk_widget_class_bind_template_child (widget_class, EsaPaymentsPage, queue_summary);
   gtk_widget_class_bind_template_child (widget_class, EsaPaymentsPage, queue_list);
+  gtk_widget_class_bind_template_child (widget_class, EsaPaymentsPage, import_button);
+  gtk_widget_class_bind_template_child (widget_class, EsaPaymentsPage, import_empty_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_import_clicked);
   gtk_widget_class_bind_template_child (widget_class, EsaPaymentsPage, proposals_stack);
   gtk_widget_class_bind_template_child (widget_class, EsaPaymentsPage, proposals_summary);
   gtk_widget_class_bind_template_child (widget_class, EsaPaymentsPage, proposals_list);
@@ -645,4 +808,17 @@ _esa_payments_page_show (EsaPaymentsPage *self,
                          const char      *name)
 {
   gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+void
+_esa_payments_page_import (EsaPaymentsPage *self,
+                           GFile           *file)
+{
+  start_import (self, file);
+}
+
+gboolean
+_esa_payments_page_is_importing (EsaPaymentsPage *self)
+{
+  return self->import_cancellable != NULL;
 }

@@ -180,6 +180,20 @@ get_cases_data (EsaStore *self)
   return g_object_get_qdata (G_OBJECT (self), cases_data_quark ());
 }
 
+GPtrArray *
+esa_store_get_procedures (EsaStore       *self,
+                          EsaParameters **out_parameters)
+{
+  CasesData *cases;
+
+  g_return_val_if_fail (ESA_IS_STORE (self), NULL);
+
+  cases = get_cases_data (self);
+  if (out_parameters != NULL)
+    *out_parameters = cases != NULL ? cases->parameters : NULL;
+  return cases != NULL ? cases->procedures : NULL;
+}
+
 EsaParameters *
 _esa_store_get_parameters (EsaStore *self)
 {

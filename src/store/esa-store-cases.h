@@ -48,6 +48,19 @@ void          esa_store_set_procedures     (EsaStore       *self,
                                             EsaParameters  *parameters);
 
 /**
+ * esa_store_get_procedures:
+ * @out_parameters: (out) (optional) (transfer none): their parameters
+ *
+ * What esa_store_set_procedures() gave, for a second store on the same
+ * file (a worker thread's) to run the same procedures.
+ *
+ * Returns: (transfer none) (nullable) (element-type EsaProcedure): the
+ *   procedures, NULL when none were given
+ */
+GPtrArray    *esa_store_get_procedures     (EsaStore       *self,
+                                            EsaParameters **out_parameters);
+
+/**
  * esa_store_get_case:
  *
  * Returns: (transfer full): the case, or NULL with ESA_STORE_ERROR_NOT_FOUND

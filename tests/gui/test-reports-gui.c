@@ -1,6 +1,7 @@
 /* The Reports and Payments sections in-process with real widgets: the
- * reports page shows the store's totals for a period, and the unmatched
- * queue lists an unmatched payment that assigning then removes.
+ * reports page shows the store's totals for a period, the unmatched queue
+ * lists an unmatched payment that assigning then removes, and a flow file
+ * imported from the page (on a worker thread) fills the queue.
  *
  * With ESATTORE_TEST_SHOTS set to a folder, the pages are also saved there
  * as PNG files, for people to look at. */
@@ -8,11 +9,14 @@
 #include "esa-config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "esa-gui-test.h"
+#include "esa-demo.h"
 #include "esa-money.h"
 #include "esa-payments-page-private.h"
+#include "esa-procedure-catalog.h"
 #include "esa-reports-page-private.h"
 #include "esa-store-payments.h"
 #include "esa-store-private.h"
@@ -177,6 +181,123 @@ test_unmatched_assign (void)
   esa_store_set_acting_user (store, NULL);
 }
 
+/* Waits until the page's import has ended. */
+static void
+wait_for_import (EsaPaymentsPage *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (_esa_payments_page_is_importing (page) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (_esa_payments_page_is_importing (page));
+}
+
+/* Closes the message dialogs open; returns how many there were. */
+static guint
+close_message_dialogs (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) dialogs = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item))
+        g_ptr_array_add (dialogs, item);
+    }
+  for (guint i = 0; i < dialogs->len; i++)
+    gtk_window_destroy (g_ptr_array_index (dialogs, i));
+  return dialogs->len;
+}
+
+/* The Import Flow button's work: a real camt.054 sample imported into a
+ * database file on a worker thread; its two payments name QR references no
+ * position has, so they wait in the queue. The same file again changes
+ * nothing; a file that is no flow is refused in a dialog. */
+static void
+test_import_flow (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EsaProcedureCatalog) catalog = esa_procedure_catalog_load ();
+  g_autofree char *dir = g_dir_make_tmp ("esa-gui-import-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "import.db", NULL);
+  g_autofree char *junk_path = g_build_filename (dir, "notes.xml", NULL);
+  g_autofree char *sample_path = NULL;
+  g_autoptr(EsaStore) file_store = NULL;
+  g_autoptr(GFile) sample = NULL;
+  g_autoptr(GFile) junk = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  EsaDemoOptions options;
+  EsaPaymentsPage *page;
+  GtkWidget *window;
+
+  g_assert_no_error (error);
+  sample_path = g_build_filename (g_test_get_dir (G_TEST_DIST), "..", "..", "shared", "standards",
+                                  "iso20022", "samples",
+                                  "200519_camt.054_P_CH2909000000250094239_1111091335_0_"
+                                  "2020061900081727_v2019.xml", NULL);
+  g_assert_true (g_file_test (sample_path, G_FILE_TEST_IS_REGULAR));
+  sample = g_file_new_for_path (sample_path);
+  g_assert_true (g_file_set_contents (junk_path, "<notes><note>call back</note></notes>", -1,
+                                      &error));
+  junk = g_file_new_for_path (junk_path);
+
+  file_store = esa_store_open (path, &error);
+  g_assert_no_error (error);
+  esa_store_set_procedures (file_store, esa_procedure_catalog_get_procedures (catalog),
+                            esa_procedure_catalog_get_parameters (catalog));
+  esa_demo_options_init (&options);
+  options.debtors = 60;
+  options.seed = 5;
+  options.today = "2026-11-20";
+  g_assert_true (esa_demo_generate (file_store, &options, &error));
+  g_assert_no_error (error);
+
+  page = ESA_PAYMENTS_PAGE (esa_payments_page_new ());
+  window = esa_gui_test_window_with (GTK_WIDGET (page), 1000, 700);
+  esa_payments_page_set_store (page, file_store);
+  esa_payments_page_reload (page);
+  g_assert_cmpstr (_esa_payments_page_get_queue_state (page), ==, "empty");
+
+  _esa_payments_page_import (page, sample);
+  g_assert_true (_esa_payments_page_is_importing (page));
+  wait_for_import (page);
+  g_assert_cmpuint (close_message_dialogs (), ==, 0);
+  ids = _esa_payments_page_get_queue_ids (page);
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpstr (_esa_payments_page_get_queue_state (page), ==, "list");
+  esa_gui_test_save_shot (window, "payments-imported.png");
+
+  /* The same file again: recorded before, nothing changes. */
+  _esa_payments_page_import (page, sample);
+  wait_for_import (page);
+  g_assert_cmpuint (close_message_dialogs (), ==, 0);
+  g_clear_pointer (&ids, g_ptr_array_unref);
+  ids = _esa_payments_page_get_queue_ids (page);
+  g_assert_cmpuint (ids->len, ==, 2);
+
+  /* XML that is no payment flow: a dialog says why. */
+  _esa_payments_page_import (page, junk);
+  wait_for_import (page);
+  g_assert_cmpuint (close_message_dialogs (), ==, 1);
+  g_clear_pointer (&ids, g_ptr_array_unref);
+  ids = _esa_payments_page_get_queue_ids (page);
+  g_assert_cmpuint (ids->len, ==, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&file_store);
+  g_remove (junk_path);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *suffixes[] = { "", "-wal", "-shm" };
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_remove (file);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -195,6 +316,7 @@ main (int   argc,
 
   g_test_add_func ("/reports-gui/totals", test_reports_totals);
   g_test_add_func ("/payments-gui/unmatched-assign", test_unmatched_assign);
+  g_test_add_func ("/payments-gui/import-flow", test_import_flow);
 
   status = g_test_run ();
   g_clear_object (&store);
