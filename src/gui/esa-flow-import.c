@@ -11,11 +11,14 @@
 #include "esa-payment-flow.h"
 #include "esa-store-cases.h"
 
+G_DEFINE_QUARK (esa-flow-import-error-quark, esa_flow_import_error)
+
 /* What the worker needs of the window's store, taken on the calling
  * thread: the worker never touches that store itself. */
 typedef struct
 {
   char          *file_path;
+  char          *body_id;     /* whose CSV mapping reads the file, or NULL */
   char          *db_path;
   char          *user_id;
   GPtrArray     *procedures;
@@ -26,6 +29,7 @@ static void
 import_job_free (ImportJob *job)
 {
   g_free (job->file_path);
+  g_free (job->body_id);
   g_free (job->db_path);
   g_free (job->user_id);
   g_clear_pointer (&job->procedures, g_ptr_array_unref);
@@ -33,14 +37,51 @@ import_job_free (ImportJob *job)
   g_free (job);
 }
 
-/* Reads the file into a flow. CSV files need the column mapping of their
- * bank, which the command line takes. */
-static EsaPaymentFlow *
-read_flow (const char   *path,
-           EsaFlowFile **out_file,
-           GError      **error)
+/* The column mapping saved for @body_id's CSV exports. */
+static EsaPaymentCsvMapping *
+saved_mapping (EsaStore     *store,
+               const char   *body_id,
+               const char   *file_name,
+               GError      **error)
 {
-  g_autoptr(EsaFlowFile) file = esa_flow_file_load (path, error);
+  g_autofree char *saved = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (body_id == NULL)
+    {
+      g_set_error (error, ESA_FLOW_IMPORT_ERROR, ESA_FLOW_IMPORT_ERROR_NEEDS_BODY,
+                   /* Translators: %s is a file name */
+                   _("%s is a CSV file: it is read with the column mapping saved for its "
+                     "creditor body"),
+                   file_name);
+      return NULL;
+    }
+  saved = esa_store_get_payment_mapping (store, body_id, &local_error);
+  if (saved == NULL)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, ESA_EXCHANGE_ERROR, ESA_EXCHANGE_ERROR_INVALID,
+                     _("Creditor body %s has no saved CSV column mapping: import its first CSV "
+                       "file with “esattore-cli payments import FILE --mapping MAPPING "
+                       "--body %s”"),
+                     body_id, body_id);
+      return NULL;
+    }
+  return esa_payment_csv_mapping_new_from_data (saved, error);
+}
+
+/* Reads the file into a flow: XML flows as they are, a bank's CSV export
+ * with its body's saved column mapping. */
+static EsaPaymentFlow *
+read_flow (EsaStore         *store,
+           const ImportJob  *job,
+           EsaFlowFile     **out_file,
+           GError          **error)
+{
+  g_autoptr(EsaFlowFile) file = esa_flow_file_load (job->file_path, error);
+  g_autoptr(EsaPaymentCsvMapping) mapping = NULL;
   EsaPaymentFlowFormat format;
   EsaPaymentFlow *flow;
 
@@ -48,15 +89,11 @@ read_flow (const char   *path,
     return NULL;
   if (format == ESA_PAYMENT_FLOW_CSV)
     {
-      g_set_error (error, ESA_EXCHANGE_ERROR, ESA_EXCHANGE_ERROR_INVALID,
-                   /* Translators: %s is a file name */
-                   _("%s is not a pagoPA or camt.054 flow. A CSV export of a bank needs its "
-                     "column mapping: import it with “esattore-cli payments import FILE "
-                     "--mapping MAPPING”"),
-                   file->name);
-      return NULL;
+      mapping = saved_mapping (store, job->body_id, file->name, error);
+      if (mapping == NULL)
+        return NULL;
     }
-  flow = esa_payment_flow_read (file->data, file->length, format, NULL, error);
+  flow = esa_payment_flow_read (file->data, file->length, format, mapping, error);
   if (flow != NULL)
     *out_file = g_steal_pointer (&file);
   return flow;
@@ -68,13 +105,14 @@ import_into (EsaStore        *store,
              GError         **error)
 {
   g_autoptr(EsaFlowFile) file = NULL;
-  g_autoptr(EsaPaymentFlow) flow = read_flow (job->file_path, &file, error);
+  g_autoptr(EsaPaymentFlow) flow = read_flow (store, job, &file, error);
   EsaPaymentImportOptions options = { NULL, };
 
   if (flow == NULL)
     return NULL;
   options.file_name = file->name;
   options.file_sha256 = file->sha256;
+  options.body_id = job->body_id;
   options.parameters = job->parameters;
   return esa_store_import_payment_flow (store, flow, &options, error);
 }
@@ -110,6 +148,7 @@ import_thread (GTask        *task,
 void
 esa_flow_import_async (EsaStore            *store,
                        GFile               *file,
+                       const char          *body_id,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
@@ -127,6 +166,7 @@ esa_flow_import_async (EsaStore            *store,
 
   job = g_new0 (ImportJob, 1);
   job->file_path = g_file_get_path (file);
+  job->body_id = g_strdup (body_id);
   job->db_path = g_strdup (esa_store_get_path (store));
   job->user_id = g_strdup (esa_store_get_acting_user (store));
   procedures = esa_store_get_procedures (store, &parameters);

@@ -11,13 +11,27 @@
 
 G_BEGIN_DECLS
 
-/* Imports the pagoPA or camt.054 flow in @file into @store's database, as
- * @store's acting user and with its procedures, on a connection of its own
- * in a worker thread: the window stays live while a large flow is booked.
- * A store in memory has no file to share, and imports on the calling
- * thread. */
+#define ESA_FLOW_IMPORT_ERROR (esa_flow_import_error_quark ())
+
+typedef enum
+{
+  /* A CSV file: the import needs the creditor body whose saved column
+   * mapping reads it. */
+  ESA_FLOW_IMPORT_ERROR_NEEDS_BODY,
+} EsaFlowImportError;
+
+GQuark esa_flow_import_error_quark (void);
+
+/* Imports the flow in @file into @store's database, as @store's acting
+ * user and with its procedures, on a connection of its own in a worker
+ * thread: the window stays live while a large flow is booked. A pagoPA or
+ * camt.054 flow names its body; a bank's CSV export is read with the
+ * column mapping saved for @body_id (without it, the import fails with
+ * ESA_FLOW_IMPORT_ERROR_NEEDS_BODY). A store in memory has no file to
+ * share, and imports on the calling thread. */
 void                    esa_flow_import_async  (EsaStore             *store,
                                                 GFile                *file,
+                                                const char           *body_id,
                                                 GCancellable         *cancellable,
                                                 GAsyncReadyCallback   callback,
                                                 gpointer              user_data);

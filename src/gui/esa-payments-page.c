@@ -10,6 +10,7 @@
 
 #include "esa-acting.h"
 #include "esa-date.h"
+#include "esa-flow-body-chooser.h"
 #include "esa-flow-import.h"
 #include "esa-money.h"
 #include "esa-payments-page-private.h"
@@ -42,6 +43,7 @@ struct _EsaPaymentsPage
   GPtrArray     *proposals;  /* EsaInstalmentProposal */
   GCancellable  *import_cancellable;  /* set while a flow is imported */
   char          *import_name;         /* the file's name, meanwhile */
+  GFile         *import_file;         /* and the file */
 };
 
 G_DEFINE_FINAL_TYPE (EsaPaymentsPage, esa_payments_page, GTK_TYPE_WIDGET)
@@ -112,7 +114,7 @@ update_import_buttons (EsaPaymentsPage *self)
       if (self->store == NULL)
         gtk_widget_set_sensitive (button, FALSE);
       else if (esa_acting_gate (button, self->store, ESA_ACTION_PAYMENT_IMPORT,
-                                _("Import a pagoPA or camt.054 payment flow"))
+                                _("Import a payment flow: pagoPA, camt.054 or a bank’s CSV export"))
                && importing)
         gtk_widget_set_sensitive (button, FALSE);
     }
@@ -160,6 +162,63 @@ show_import_error (EsaPaymentsPage *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void start_import (EsaPaymentsPage *self,
+                          GFile           *file,
+                          const char      *body_id);
+
+/* A CSV file waiting for the officer to say which body it is for. */
+typedef struct
+{
+  EsaPaymentsPage *page;
+  GFile           *file;
+} PendingCsv;
+
+static void
+pending_csv_free (PendingCsv *pending)
+{
+  g_object_unref (pending->page);
+  g_object_unref (pending->file);
+  g_free (pending);
+}
+
+static void
+on_body_chosen (const char *body_id,
+                gpointer    user_data)
+{
+  PendingCsv *pending = user_data;
+
+  if (body_id != NULL)
+    start_import (pending->page, pending->file, body_id);
+}
+
+/* Asks which body a CSV file is for, or says that none can read it. */
+static void
+ask_body (EsaPaymentsPage *self,
+          GFile           *file,
+          const char      *file_name,
+          const GError    *error)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  PendingCsv *pending = g_new0 (PendingCsv, 1);
+  g_autoptr(GError) none = NULL;
+
+  pending->page = g_object_ref (self);
+  pending->file = g_object_ref (file);
+  if (esa_flow_body_chooser_run (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->store,
+                                 file_name, on_body_chosen, pending,
+                                 (GDestroyNotify) pending_csv_free))
+    return;
+
+  pending_csv_free (pending);
+  none = g_error_new (error->domain, error->code,
+                      /* Translators: the first %s says that the file is CSV */
+                      _("%s. No creditor body has a saved column mapping yet: import a bank's "
+                        "first CSV file with “esattore-cli payments import FILE --mapping "
+                        "MAPPING --body BODY”, which saves it"),
+                      error->message);
+  show_import_error (self, file_name, none);
+}
+
 static void
 on_import_done (GObject      *source,
                 GAsyncResult *result,
@@ -168,6 +227,7 @@ on_import_done (GObject      *source,
   g_autoptr(EsaPaymentsPage) self = user_data;
   g_autoptr(EsaPaymentImportReport) report = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
   g_autofree char *file_name = NULL;
 
   report = esa_flow_import_finish (result, &error);
@@ -175,8 +235,12 @@ on_import_done (GObject      *source,
     return;
   g_clear_object (&self->import_cancellable);
   file_name = g_steal_pointer (&self->import_name);
+  file = g_steal_pointer (&self->import_file);
+  update_import_buttons (self);
 
-  if (report == NULL)
+  if (g_error_matches (error, ESA_FLOW_IMPORT_ERROR, ESA_FLOW_IMPORT_ERROR_NEEDS_BODY))
+    ask_body (self, file, file_name, error);
+  else if (report == NULL)
     show_import_error (self, file_name, error);
   else
     {
@@ -189,14 +253,16 @@ on_import_done (GObject      *source,
 
 static void
 start_import (EsaPaymentsPage *self,
-              GFile           *file)
+              GFile           *file,
+              const char      *body_id)
 {
   if (self->store == NULL || self->import_cancellable != NULL)
     return;
   self->import_cancellable = g_cancellable_new ();
   self->import_name = g_file_get_basename (file);
+  self->import_file = g_object_ref (file);
   update_import_buttons (self);
-  esa_flow_import_async (self->store, file, self->import_cancellable, on_import_done,
+  esa_flow_import_async (self->store, file, body_id, self->import_cancellable, on_import_done,
                          g_object_ref (self));
 }
 
@@ -212,7 +278,7 @@ on_import_response (GtkNativeDialog *chooser,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
       if (file != NULL)
-        start_import (self, file);
+        start_import (self, file, NULL);
     }
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
@@ -231,12 +297,15 @@ on_import_clicked (EsaPaymentsPage *self)
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
                                          _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  /* Translators: a file filter: pagoPA and camt.054 files are XML */
-  gtk_file_filter_set_name (flows, _("Payment flows (XML)"));
+  /* Translators: a file filter: pagoPA and camt.054 flows, banks' CSV exports */
+  gtk_file_filter_set_name (flows, _("Payment flows (XML, CSV)"));
   gtk_file_filter_add_pattern (flows, "*.xml");
   gtk_file_filter_add_pattern (flows, "*.XML");
   gtk_file_filter_add_mime_type (flows, "application/xml");
   gtk_file_filter_add_mime_type (flows, "text/xml");
+  gtk_file_filter_add_pattern (flows, "*.csv");
+  gtk_file_filter_add_pattern (flows, "*.CSV");
+  gtk_file_filter_add_mime_type (flows, "text/csv");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), flows);
   gtk_file_filter_set_name (all, _("All files"));
   gtk_file_filter_add_pattern (all, "*");
@@ -660,6 +729,7 @@ esa_payments_page_dispose (GObject *object)
   g_cancellable_cancel (self->import_cancellable);
   g_clear_object (&self->import_cancellable);
   g_clear_pointer (&self->import_name, g_free);
+  g_clear_object (&self->import_file);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
   g_clear_pointer (&self->proposals, g_ptr_array_unref);
   g_clear_object (&self->parameters);
@@ -814,7 +884,7 @@ void
 _esa_payments_page_import (EsaPaymentsPage *self,
                            GFile           *file)
 {
-  start_import (self, file);
+  start_import (self, file, NULL);
 }
 
 gboolean

@@ -17,6 +17,7 @@
 #include "esa-money.h"
 #include "esa-payments-page-private.h"
 #include "esa-procedure-catalog.h"
+#include "esa-records.h"
 #include "esa-reports-page-private.h"
 #include "esa-store-payments.h"
 #include "esa-store-private.h"
@@ -211,10 +212,38 @@ close_message_dialogs (void)
   return dialogs->len;
 }
 
+/* Answers the message dialog open with @response, choosing item @selected
+ * of its drop-down; FALSE when none is open. */
+static gboolean
+answer_message_dialog (const char *response,
+                       guint       selected)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+      GtkWidget *extra;
+
+      if (!ADW_IS_MESSAGE_DIALOG (item))
+        continue;
+      extra = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (item));
+      if (GTK_IS_DROP_DOWN (extra))
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (extra), selected);
+      esa_gui_test_save_shot (GTK_WIDGET (item), "payments-message.png");
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (item), response);
+      gtk_window_destroy (GTK_WINDOW (item));
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* The Import Flow button's work: a real camt.054 sample imported into a
  * database file on a worker thread; its two payments name QR references no
  * position has, so they wait in the queue. The same file again changes
- * nothing; a file that is no flow is refused in a dialog. */
+ * nothing; a file that is no flow is refused in a dialog. A bank's CSV
+ * export is refused while no body has a saved column mapping, then read
+ * with the mapping of the body the officer chooses. */
 static void
 test_import_flow (void)
 {
@@ -223,6 +252,10 @@ test_import_flow (void)
   g_autofree char *dir = g_dir_make_tmp ("esa-gui-import-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "import.db", NULL);
   g_autofree char *junk_path = g_build_filename (dir, "notes.xml", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "bank.csv", NULL);
+  g_autoptr(GFile) csv = NULL;
+  g_autoptr(GPtrArray) bodies = NULL;
+  const EsaBody *body;
   g_autofree char *sample_path = NULL;
   g_autoptr(EsaStore) file_store = NULL;
   g_autoptr(GFile) sample = NULL;
@@ -285,9 +318,45 @@ test_import_flow (void)
   ids = _esa_payments_page_get_queue_ids (page);
   g_assert_cmpuint (ids->len, ==, 2);
 
+  /* A bank's CSV export: refused while no body has a column mapping. */
+  g_assert_true (g_file_set_contents (csv_path,
+                                      "Data;Importo;Avviso;Versante\n"
+                                      "19/11/2026;12,34;NOREF-123;Pagatore Uno\n",
+                                      -1, &error));
+  csv = g_file_new_for_path (csv_path);
+  _esa_payments_page_import (page, csv);
+  wait_for_import (page);
+  g_assert_cmpuint (close_message_dialogs (), ==, 1);
+
+  /* With a mapping saved for a body, the officer chooses that body. */
+  bodies = esa_store_list_bodies (file_store, &error);
+  g_assert_no_error (error);
+  body = g_ptr_array_index (bodies, 0);
+  g_assert_true (esa_store_set_payment_mapping (file_store, body->id,
+                                                "{ \"separator\": \";\", "
+                                                "\"decimal_comma\": true, "
+                                                "\"date_format\": \"DD/MM/YYYY\", "
+                                                "\"currency\": \"EUR\", \"columns\": { "
+                                                "\"paid_on\": \"Data\", "
+                                                "\"amount\": \"Importo\", "
+                                                "\"reference\": \"Avviso\", "
+                                                "\"debtor_name\": \"Versante\" } }",
+                                                &error));
+  g_assert_no_error (error);
+  _esa_payments_page_import (page, csv);
+  wait_for_import (page);
+  g_assert_true (answer_message_dialog ("import", 0));
+  g_assert_true (_esa_payments_page_is_importing (page));
+  wait_for_import (page);
+  g_assert_cmpuint (close_message_dialogs (), ==, 0);
+  g_clear_pointer (&ids, g_ptr_array_unref);
+  ids = _esa_payments_page_get_queue_ids (page);
+  g_assert_cmpuint (ids->len, ==, 3);
+
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&file_store);
   g_remove (junk_path);
+  g_remove (csv_path);
   for (guint i = 0; i < 3; i++)
     {
       const char *suffixes[] = { "", "-wal", "-shm" };
