@@ -289,6 +289,19 @@ run_cached (EsaStore    *self,
 
 /* ---- transactions ------------------------------------------------------- */
 
+/* A write waits for the checkpoint under way: started on a log that is
+ * still being copied, it would make the log longer instead of starting it
+ * again, and every page read looks through all of it (measured: approving
+ * a 200,000-row load list just imported took 17 s instead of 11). */
+static gboolean
+begin_immediate (EsaStore  *self,
+                 GError   **error)
+{
+  if (self->checkpointer != NULL)
+    _esa_checkpointer_wait (self->checkpointer);
+  return run_cached (self, "BEGIN IMMEDIATE", error);
+}
+
 gboolean
 _esa_store_begin (EsaStore  *self,
                   GError   **error)
@@ -301,7 +314,7 @@ _esa_store_begin (EsaStore  *self,
                            _("A transaction is already open on this database"));
       return FALSE;
     }
-  if (!run_cached (self, "BEGIN IMMEDIATE", error))
+  if (!begin_immediate (self, error))
     return FALSE;
 
   self->depth = 1;
@@ -347,7 +360,7 @@ _esa_store_write_begin (EsaStore  *self,
 
   if (self->depth == 0)
     {
-      if (!run_cached (self, "BEGIN IMMEDIATE", error))
+      if (!begin_immediate (self, error))
         return FALSE;
     }
   else if (!run_cached (self, "SAVEPOINT esa_write", error))
