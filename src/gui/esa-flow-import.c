@@ -117,6 +117,21 @@ import_into (EsaStore        *store,
   return esa_store_import_payment_flow (store, flow, &options, error);
 }
 
+/* Imports into @store and ends @task with the report or the error. */
+static void
+import_and_return (GTask           *task,
+                   EsaStore        *store,
+                   const ImportJob *job)
+{
+  g_autoptr(GError) error = NULL;
+  EsaPaymentImportReport *report = import_into (store, job, &error);
+
+  if (report == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) esa_payment_import_report_free);
+}
+
 static void
 import_thread (GTask        *task,
                gpointer      source_object,
@@ -126,7 +141,6 @@ import_thread (GTask        *task,
   ImportJob *job = task_data;
   g_autoptr(EsaStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  EsaPaymentImportReport *report;
 
   store = esa_store_open (job->db_path, &error);
   if (store == NULL)
@@ -137,12 +151,7 @@ import_thread (GTask        *task,
   esa_store_set_acting_user (store, job->user_id);
   if (job->procedures != NULL && job->parameters != NULL)
     esa_store_set_procedures (store, job->procedures, job->parameters);
-
-  report = import_into (store, job, &error);
-  if (report == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, report, (GDestroyNotify) esa_payment_import_report_free);
+  import_and_return (task, store, job);
 }
 
 void
@@ -181,17 +190,9 @@ esa_flow_import_async (EsaStore            *store,
       return;
     }
   if (job->db_path == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      EsaPaymentImportReport *report = import_into (store, job, &error);
-
-      if (report == NULL)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_pointer (task, report, (GDestroyNotify) esa_payment_import_report_free);
-      return;
-    }
-  g_task_run_in_thread (task, import_thread);
+    import_and_return (task, store, job);
+  else
+    g_task_run_in_thread (task, import_thread);
 }
 
 EsaPaymentImportReport *

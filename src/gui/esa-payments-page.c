@@ -42,8 +42,7 @@ struct _EsaPaymentsPage
   GPtrArray     *queue;      /* EsaQueuedPayment */
   GPtrArray     *proposals;  /* EsaInstalmentProposal */
   GCancellable  *import_cancellable;  /* set while a flow is imported */
-  char          *import_name;         /* the file's name, meanwhile */
-  GFile         *import_file;         /* and the file */
+  GFile         *import_file;         /* the file, meanwhile */
 };
 
 G_DEFINE_FINAL_TYPE (EsaPaymentsPage, esa_payments_page, GTK_TYPE_WIDGET)
@@ -234,8 +233,8 @@ on_import_done (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->import_cancellable);
-  file_name = g_steal_pointer (&self->import_name);
   file = g_steal_pointer (&self->import_file);
+  file_name = g_file_get_basename (file);
   update_import_buttons (self);
 
   if (g_error_matches (error, ESA_FLOW_IMPORT_ERROR, ESA_FLOW_IMPORT_ERROR_NEEDS_BODY))
@@ -259,7 +258,6 @@ start_import (EsaPaymentsPage *self,
   if (self->store == NULL || self->import_cancellable != NULL)
     return;
   self->import_cancellable = g_cancellable_new ();
-  self->import_name = g_file_get_basename (file);
   self->import_file = g_object_ref (file);
   update_import_buttons (self);
   esa_flow_import_async (self->store, file, body_id, self->import_cancellable, on_import_done,
@@ -728,7 +726,6 @@ esa_payments_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->import_cancellable);
   g_clear_object (&self->import_cancellable);
-  g_clear_pointer (&self->import_name, g_free);
   g_clear_object (&self->import_file);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
   g_clear_pointer (&self->proposals, g_ptr_array_unref);
